@@ -1,0 +1,3 @@
+from crm_desktop.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Local bookkeeping tables: change log (outbox), tombstones, metadata, derived indexes.
+
+These are never synced as records; the change log *is* what sync sends.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class ChangeRecord(SQLModel, table=True):
+    """One write to one record: its changed fields, stamped with HLC and device.
+
+    Field-level by content: ``fields`` maps each changed synced field to its new
+    value, all sharing one timestamp. ``op`` is ``upsert`` or ``delete``.
+    ``acked`` turns true only once the server has acknowledged the change, so a
+    local commit lost to a power cut is never a lost server edit.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_record", "entity", "record_id", "hlc"),
+        Index("ix_change_pending", "acked", "seq"),
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    change_id: str = Field(unique=True)
+    entity: str
+    record_id: str
+    op: str
+    fields: dict = Field(default_factory=dict, sa_column=Column("fields", JSON, nullable=False))
+    hlc: int
+    device_id: str
+    acked: bool = False
+
+
+class Tombstone(SQLModel, table=True):
+    """A deleted record: so a late edit is recognised as racing a delete."""
+
+    __tablename__ = "tombstone"
+
+    entity: str = Field(primary_key=True)
+    record_id: str = Field(primary_key=True)
+    hlc: int
+    device_id: str
+
+
+class LocalMeta(SQLModel, table=True):
+    """Key/value settings of this replica (device id, last HLC)."""
+
+    __tablename__ = "local_meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class RecordTag(SQLModel, table=True):
+    """Derived index of the ``tags`` lists, so filtering by tag uses a B-tree."""
+
+    __tablename__ = "record_tag"
+    __table_args__ = (Index("ix_record_tag_record", "record_id"),)
+
+    tag: str = Field(primary_key=True)
+    entity: str = Field(primary_key=True)
+    record_id: str = Field(primary_key=True)
+
+
+class SearchDoc(SQLModel, table=True):
+    """Maps full-text rows (integer rowids) to records; the FTS table itself is virtual."""
+
+    __tablename__ = "search_doc"
+
+    rowid: int | None = Field(default=None, primary_key=True)
+    entity: str
+    record_id: str = Field(unique=True)
+    name_key: str = Field(index=True)

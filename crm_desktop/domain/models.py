@@ -1,0 +1,250 @@
+"""The CRM's tables (SQLModel).
+
+Every synced table has a client-generated text id (UUIDv7). Columns marked
+``derived`` are computed locally from synced fields (sort keys, activity
+times) and are never part of a change. Datetimes are aware, in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from crm_desktop.ids import new_id
+
+DERIVED = {"derived": True}
+
+
+def _derived(default: Any = None, **kwargs: Any) -> Any:
+    return Field(default=default, sa_column_kwargs={"info": DERIVED}, **kwargs)
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+    __table_args__ = (Index("ix_company_sort", "name_sort", "id"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    name_sort: str = _derived("")
+    industry: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    city: str | None = None
+    country: str | None = None
+    grade: str | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    owner: str | None = Field(default=None, index=True)
+    notes: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_sort", "name_sort", "id"),
+        Index("ix_contact_owner_sort", "owner", "name_sort", "id"),
+        Index("ix_contact_company_sort", "company_id", "name_sort", "id"),
+        Index("ix_contact_updated", "updated_at", "id"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    name_sort: str = _derived("")
+    company_id: str | None = Field(default=None, foreign_key="company.id")
+    title: str | None = None
+    # Lists of {"label": str, "number": E.164 str} / {"label": str, "address": str}.
+    phones: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    emails: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    address: str | None = None
+    birthday: date | None = None
+    source: str | None = None
+    grade: str | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    owner: str | None = None
+    notes: str | None = None
+    consent_email: bool = False
+    consent_call: bool = False
+    consent_sms: bool = False
+    last_activity_at: datetime | None = _derived(None)
+    created_at: datetime
+    updated_at: datetime
+
+
+class Pipeline(SQLModel, table=True):
+    __tablename__ = "pipeline"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    position: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class Stage(SQLModel, table=True):
+    __tablename__ = "stage"
+    __table_args__ = (Index("ix_stage_pipeline", "pipeline_id", "position"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    pipeline_id: str = Field(foreign_key="pipeline.id")
+    name: str
+    position: int = 0
+    probability: int = 0  # percent, 0..100
+    is_won: bool = False
+    is_lost: bool = False
+    stale_days: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Deal(SQLModel, table=True):
+    __tablename__ = "deal"
+    __table_args__ = (
+        Index("ix_deal_stage", "stage_id", "status"),
+        Index("ix_deal_status_close", "status", "expected_close"),
+        Index("ix_deal_company", "company_id"),
+        Index("ix_deal_contact", "contact_id"),
+        Index("ix_deal_status_closed", "status", "closed_at"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str
+    pipeline_id: str = Field(foreign_key="pipeline.id")
+    stage_id: str = Field(foreign_key="stage.id")
+    company_id: str | None = Field(default=None, foreign_key="company.id")
+    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    value_cents: int = 0
+    currency: str = "CNY"
+    expected_close: date | None = None
+    status: str = "open"
+    lost_reason: str | None = None
+    owner: str | None = None
+    notes: str | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    stage_entered_at: datetime
+    closed_at: datetime | None = None
+    last_activity_at: datetime | None = _derived(None)
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealStageHistory(SQLModel, table=True):
+    """One row per stage move; append-only."""
+
+    __tablename__ = "deal_stage_history"
+    __table_args__ = (Index("ix_dsh_deal", "deal_id", "moved_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    deal_id: str = Field(foreign_key="deal.id")
+    from_stage_id: str | None = None
+    to_stage_id: str
+    moved_at: datetime
+    moved_by: str | None = None
+
+
+class Activity(SQLModel, table=True):
+    """A call, meeting, email, visit or note; append-only (never conflicts)."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_contact", "contact_id", "occurred_at"),
+        Index("ix_activity_company", "company_id", "occurred_at"),
+        Index("ix_activity_deal", "deal_id", "occurred_at"),
+        Index("ix_activity_kind_time", "kind", "occurred_at", "owner"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    kind: str
+    subject: str | None = None
+    notes: str | None = None
+    occurred_at: datetime
+    duration_s: int | None = None
+    direction: str | None = None
+    outcome: str | None = None
+    phone: str | None = None
+    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    company_id: str | None = Field(default=None, foreign_key="company.id")
+    deal_id: str | None = Field(default=None, foreign_key="deal.id")
+    owner: str | None = None
+    created_at: datetime
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_open_due", "done", "due_at"),
+        Index("ix_task_contact", "contact_id"),
+        Index("ix_task_deal", "deal_id"),
+        Index("ix_task_company", "company_id"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str
+    notes: str | None = None
+    due_at: datetime | None = None
+    remind_at: datetime | None = None
+    done: bool = False
+    done_at: datetime | None = None
+    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    company_id: str | None = Field(default=None, foreign_key="company.id")
+    deal_id: str | None = Field(default=None, foreign_key="deal.id")
+    owner: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str = Field(unique=True)
+    color: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomField(SQLModel, table=True):
+    """A user-defined field of contacts, companies or deals."""
+
+    __tablename__ = "custom_field"
+    __table_args__ = (Index("ux_custom_field_key", "entity", "key", unique=True),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    entity: str
+    key: str
+    label: str
+    type: str
+    options: list[str] = Field(default_factory=list, sa_type=JSON)
+    required: bool = False
+    position: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomValue(SQLModel, table=True):
+    """A custom field's value on one record.
+
+    Synced as field ``cf:<field_id>`` of its owner record, not as a record of
+    its own, so a value merges like any built-in field.
+    """
+
+    __tablename__ = "custom_value"
+    __table_args__ = (Index("ix_custom_value_field", "field_id", "value"),)
+
+    record_id: str = Field(primary_key=True)
+    field_id: str = Field(primary_key=True, foreign_key="custom_field.id")
+    entity: str
+    value: str = Field(sa_column=Column("value", JSON, nullable=True))
+
+
+SYNCED_MODELS: dict[str, type[SQLModel]] = {
+    m.__tablename__: m  # type: ignore[misc]
+    for m in (Company, Contact, Pipeline, Stage, Deal, DealStageHistory, Activity, Task, Tag,
+              CustomField)
+}
+APPEND_ONLY_ENTITIES = frozenset({"activity", "deal_stage_history"})

@@ -1,0 +1,1 @@
+"""Use cases. Every create/update/delete goes through here (validation, change log)."""

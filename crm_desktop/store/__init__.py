@@ -1,0 +1,1 @@
+"""The encrypted local store: engine, keys, migrations, change capture, search."""

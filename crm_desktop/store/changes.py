@@ -1,0 +1,302 @@
+"""Change capture: every write to a synced table goes through `WriteTx`.
+
+`WriteTx` writes the row and, in the same transaction, the change row (the
+outbox sync pushes from), the tombstone of a delete, and the derived data
+(sort keys, tag index, search index) through registered hooks. Nothing else
+writes synced tables, so no edit can escape sync.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlmodel import SQLModel
+
+from crm_desktop.domain.local import ChangeRecord, LocalMeta, Tombstone
+from crm_desktop.domain.models import CustomValue
+from crm_desktop.errors import NotFoundError
+from crm_desktop.ids import new_id
+from crm_desktop.store.wire import to_wire
+from crm_desktop.sync.hlc import HybridLogicalClock
+
+if TYPE_CHECKING:
+    from crm_desktop.store.engine import Store
+
+CUSTOM_PREFIX = "cf:"
+LOCAL_COLUMNS = frozenset({"id", "updated_at"})
+
+Row = dict[str, Any]
+PrepareHook = Callable[[Row], None]
+AfterHook = Callable[["WriteTx", str, str, list[Row]], None]
+_prepare_hooks: dict[str, list[PrepareHook]] = defaultdict(list)
+_after_hooks: dict[str, list[AfterHook]] = defaultdict(list)
+
+
+def on_prepare(entity: str) -> Callable[[PrepareHook], PrepareHook]:
+    """Register a function that fills derived columns of a row before it is written."""
+
+    def register(fn: PrepareHook) -> PrepareHook:
+        _prepare_hooks[entity].append(fn)
+        return fn
+
+    return register
+
+
+def on_written(entity: str) -> Callable[[AfterHook], AfterHook]:
+    """Register a function called with (tx, entity, op, rows) after rows were written.
+
+    `op` is insert, update or delete; `rows` are the full rows as written (for a
+    delete: as they were), so hooks never re-read them.
+    """
+
+    def register(fn: AfterHook) -> AfterHook:
+        _after_hooks[entity].append(fn)
+        return fn
+
+    return register
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+def synced_columns(model: type[SQLModel]) -> list[str]:
+    """Columns whose values travel in changes: not local bookkeeping, not derived."""
+    return [
+        c.name for c in table_of(model).columns
+        if c.name not in LOCAL_COLUMNS and not c.info.get("derived")
+    ]
+
+
+class ReplicaState:
+    """This replica's identity and clock, persisted in `local_meta`."""
+
+    def __init__(self, device_id: str, clock: HybridLogicalClock):
+        self.device_id = device_id
+        self.clock = clock
+
+    @classmethod
+    def load(cls, store: Store) -> ReplicaState:
+        with store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
+            with conn.begin():
+                meta = _read_meta(conn)
+                device_id = meta.get("device_id")
+                if device_id is None:
+                    device_id = new_id()
+                    conn.execute(insert(LocalMeta).values(key="device_id", value=device_id))
+        return cls(device_id, HybridLogicalClock(int(meta.get("hlc_last", 0))))
+
+    def reload_clock(self, store: Store) -> None:
+        """After a rollback: the clock must not reuse timestamps already handed out."""
+        # Keeping the in-memory value is safe (it only ever grew); nothing to undo.
+
+    def save_clock(self, conn: Connection) -> None:
+        conn.exec_driver_sql(
+            "INSERT INTO local_meta(key, value) VALUES ('hlc_last', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(self.clock.last),),
+        )
+
+
+def _read_meta(conn: Connection) -> dict[str, str]:
+    return {k: v for k, v in conn.execute(select(LocalMeta.key, LocalMeta.value))}  # type: ignore[call-overload]
+
+
+@dataclass
+class ChangeSet:
+    """What a use case changed: entity -> ids, per kind of change. Views refresh from it."""
+
+    created: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    updated: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    deleted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def entities(self) -> set[str]:
+        return set(self.created) | set(self.updated) | set(self.deleted)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities())
+
+
+class WriteTx:
+    """A write transaction that captures every change it makes."""
+
+    def __init__(self, conn: Connection, replica: ReplicaState):
+        self.conn = conn
+        self.replica = replica
+        self.changes = ChangeSet()
+        self.now = utcnow()
+        self._stamped = False
+
+    # -- writes -------------------------------------------------------------
+    def insert(self, model: type[SQLModel], values: Mapping[str, Any]) -> str:
+        """Insert one record; returns its id."""
+        return self.insert_many(model, [values])[0]
+
+    def insert_many(self, model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Insert records in bulk (one statement per table); returns their ids."""
+        table = table_of(model)
+        entity = table.name
+        columns = synced_columns(model)
+        all_columns = [c.name for c in table.columns]
+        has_created = "created_at" in table.c
+        has_updated = "updated_at" in table.c
+        record_rows: list[Row] = []
+        change_rows: list[Row] = []
+        custom_rows: list[Row] = []
+        for values in rows:
+            row = {k: v for k, v in values.items() if not k.startswith(CUSTOM_PREFIX)}
+            row.setdefault("id", new_id())
+            if has_created:
+                row.setdefault("created_at", self.now)
+            if has_updated:
+                row["updated_at"] = self.now
+            for column in all_columns:
+                if column not in row:
+                    row[column] = _default(table, column)
+            for hook in _prepare_hooks.get(entity, ()):
+                hook(row)
+            record_rows.append(row)
+            wire = {c: to_wire(row[c]) for c in columns}
+            custom = {k: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
+            wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
+            custom_rows.extend(_custom_rows(entity, row["id"], custom))
+            change_rows.append(self._change_row(entity, row["id"], "upsert", wire))
+        if not record_rows:
+            return []
+        self.conn.execute(insert(table), record_rows)
+        if custom_rows:
+            self.conn.execute(insert(table_of(CustomValue)), custom_rows)
+        self.conn.execute(insert(table_of(ChangeRecord)), change_rows)
+        ids = [r["id"] for r in record_rows]
+        self.changes.created[entity].update(ids)
+        self._after(entity, "insert", record_rows)
+        return ids
+
+    def update(self, model: type[SQLModel], record_id: str, values: Mapping[str, Any]) -> Row:
+        """Write the fields of `values` that differ; returns {field: old value} of those."""
+        table = table_of(model)
+        entity = table.name
+        current = self.get_row(model, record_id)
+        custom_now = self._custom_values(record_id) if _has_custom(values) else {}
+        changed: Row = {}
+        for key, value in values.items():
+            old = custom_now.get(key) if key.startswith(CUSTOM_PREFIX) else current[key]
+            if to_wire(old) != to_wire(value):
+                changed[key] = old
+        if not changed:
+            return {}
+        plain = {k: values[k] for k in changed if not k.startswith(CUSTOM_PREFIX)}
+        row = {**current, **plain}
+        if "updated_at" in table.c:
+            row["updated_at"] = self.now
+        for hook in _prepare_hooks.get(entity, ()):
+            hook(row)
+        derived = {c.name: row[c.name] for c in table.columns if c.info.get("derived") or c.name == "updated_at"}
+        self.conn.execute(update(table).where(table.c.id == record_id).values(**plain, **derived))
+        custom = {k: values[k] for k in changed if k.startswith(CUSTOM_PREFIX)}
+        if custom:
+            self._write_custom(entity, record_id, custom)
+        wire = {k: to_wire(values[k]) for k in changed}
+        self.conn.execute(insert(table_of(ChangeRecord)), [self._change_row(entity, record_id, "upsert", wire)])
+        self.changes.updated[entity].add(record_id)
+        self._after(entity, "update", [row])
+        return changed
+
+    def delete(self, model: type[SQLModel], record_id: str) -> Row:
+        """Delete a record, leaving a tombstone and a delete change; returns the old row."""
+        table = table_of(model)
+        entity = table.name
+        current = self.get_row(model, record_id)
+        self._after(entity, "delete", [current])
+        self.conn.execute(delete(table_of(CustomValue)).where(CustomValue.record_id == record_id))  # type: ignore[arg-type]
+        self.conn.execute(delete(table).where(table.c.id == record_id))
+        change = self._change_row(entity, record_id, "delete", {})
+        self.conn.execute(insert(table_of(ChangeRecord)), [change])
+        self.conn.exec_driver_sql(
+            "INSERT INTO tombstone(entity, record_id, hlc, device_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, "
+            "device_id = excluded.device_id",
+            (entity, record_id, change["hlc"], change["device_id"]),
+        )
+        self.changes.deleted[entity].add(record_id)
+        return current
+
+    # -- reads inside the transaction -------------------------------------
+    def get_row(self, model: type[SQLModel], record_id: str) -> Row:
+        table = table_of(model)
+        found = self.conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+        if found is None:
+            raise NotFoundError(table.name, record_id)
+        return dict(found)
+
+    def finish(self) -> None:
+        if self._stamped:
+            self.replica.save_clock(self.conn)
+
+    # -- internals ----------------------------------------------------------
+    def _change_row(self, entity: str, record_id: str, op: str, fields: Row) -> Row:
+        self._stamped = True
+        return {
+            "change_id": new_id(),
+            "entity": entity,
+            "record_id": record_id,
+            "op": op,
+            "fields": fields,
+            "hlc": self.replica.clock.now(),
+            "device_id": self.replica.device_id,
+            "acked": False,
+        }
+
+    def _after(self, entity: str, op: str, rows: list[Row]) -> None:
+        for hook in _after_hooks.get(entity, ()):
+            hook(self, entity, op, rows)
+
+    def _custom_values(self, record_id: str) -> Row:
+        rows = self.conn.execute(
+            select(CustomValue.field_id, CustomValue.value).where(CustomValue.record_id == record_id)  # type: ignore[call-overload, arg-type]
+        )
+        return {CUSTOM_PREFIX + fid: value for fid, value in rows}
+
+    def _write_custom(self, entity: str, record_id: str, custom: Row) -> None:
+        cv = table_of(CustomValue)
+        for key, value in custom.items():
+            field_id = key[len(CUSTOM_PREFIX):]
+            self.conn.execute(delete(cv).where(cv.c.record_id == record_id, cv.c.field_id == field_id))
+        rows = _custom_rows(entity, record_id, custom)
+        if rows:
+            self.conn.execute(insert(cv), rows)
+
+
+def _has_custom(values: Mapping[str, Any]) -> bool:
+    return any(k.startswith(CUSTOM_PREFIX) for k in values)
+
+
+def _custom_rows(entity: str, record_id: str, custom: Mapping[str, Any]) -> list[Row]:
+    return [
+        {"record_id": record_id, "field_id": k[len(CUSTOM_PREFIX):], "entity": entity,
+         "value": to_wire(v)}
+        for k, v in custom.items() if v is not None
+    ]
+
+
+def _default(table: Table, column: str) -> Any:
+    default = table.c[column].default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)  # type: ignore[attr-defined]
+    return default.arg  # type: ignore[attr-defined]
+
+
+def decode_fields(raw: str | dict[str, Any]) -> dict[str, Any]:
+    return raw if isinstance(raw, dict) else json.loads(raw)

@@ -1,0 +1,43 @@
+"""Derived data kept in step with synced fields: sort keys and the tag index.
+
+Registered as `WriteTx` hooks, so local edits and (later) applied sync
+changes maintain them the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert
+
+from crm_desktop.domain.local import RecordTag
+from crm_desktop.domain.text import sort_key
+from crm_desktop.store.changes import Row, WriteTx, on_prepare, on_written, table_of
+
+TAGGED_ENTITIES = ("contact", "company", "deal")
+
+
+def _fill_name_sort(row: Row) -> None:
+    row["name_sort"] = sort_key(row.get("name") or "")
+
+
+on_prepare("contact")(_fill_name_sort)
+on_prepare("company")(_fill_name_sort)
+
+
+def _reindex_tags(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
+    index = table_of(RecordTag)
+    if op != "insert":
+        ids = [row["id"] for row in rows]
+        tx.conn.execute(delete(index).where(index.c.record_id.in_(ids)))
+    if op == "delete":
+        return
+    links = [
+        {"tag": tag, "entity": entity, "record_id": row["id"]}
+        for row in rows
+        for tag in dict.fromkeys(row.get("tags") or ())
+    ]
+    if links:
+        tx.conn.execute(insert(index), links)
+
+
+for _entity in TAGGED_ENTITIES:
+    on_written(_entity)(_reindex_tags)

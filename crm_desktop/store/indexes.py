@@ -1,0 +1,3 @@
+"""Imports every module that registers `WriteTx` hooks, so a Store always has them."""
+
+import crm_desktop.store.derived  # noqa: F401

@@ -1,0 +1,1 @@
+"""Sync: hybrid logical clock and (in the sync engine) merge, outbox, transport."""
