@@ -14,25 +14,23 @@ class ChangeRecord(SQLModel, table=True):
 
     Field-level by content: ``fields`` maps each changed synced field to its new
     value, all sharing one timestamp. ``op`` is ``upsert`` or ``delete``.
-    ``acked`` turns true only once the server has acknowledged the change, so a
-    local commit lost to a power cut is never a lost server edit.
+    ``change_id`` is random (UUIDv7), never derived from ``seq``: a commit lost
+    to a power cut may reuse a seq, and must not look like a duplicate to the
+    server. The outbox is every row with ``seq`` above the server's last
+    acknowledgement (``local_meta.acked_seq``), so a local commit lost after a
+    push is never a lost server edit, and no index is needed to find it.
     """
 
     __tablename__ = "change_log"
-    __table_args__ = (
-        Index("ix_change_record", "entity", "record_id", "hlc"),
-        Index("ix_change_pending", "acked", "seq"),
-    )
 
     seq: int | None = Field(default=None, primary_key=True)
-    change_id: str = Field(unique=True)
+    change_id: str
     entity: str
     record_id: str
     op: str
     fields: dict = Field(default_factory=dict, sa_column=Column("fields", JSON, nullable=False))
     hlc: int
     device_id: str
-    acked: bool = False
 
 
 class Tombstone(SQLModel, table=True):

@@ -48,6 +48,8 @@ def fold(text: str) -> str:
 
 def sort_key(name: str) -> str:
     """Key that sorts Chinese names by pinyin among Latin names ('张伟' near 'Zhang')."""
+    if name.isascii():
+        return " ".join(name.lower().split())
     parts: list[str] = []
     for char in name.strip():
         if is_cjk(char):

@@ -12,16 +12,18 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Date, DateTime, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
 from crm_desktop.domain.local import ChangeRecord, LocalMeta, Tombstone
 from crm_desktop.domain.models import CustomValue
 from crm_desktop.errors import NotFoundError
 from crm_desktop.ids import new_id
+from crm_desktop.store.rawsql import insert_rows
 from crm_desktop.store.wire import to_wire
 from crm_desktop.sync.hlc import HybridLogicalClock
 
@@ -144,39 +146,42 @@ class WriteTx:
 
     def insert_many(self, model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> list[str]:
         """Insert records in bulk (one statement per table); returns their ids."""
-        table = table_of(model)
-        entity = table.name
-        columns = synced_columns(model)
-        all_columns = [c.name for c in table.columns]
-        has_created = "created_at" in table.c
-        has_updated = "updated_at" in table.c
+        plan = _insert_plan(model)
+        entity = plan.table.name
+        prepare = _prepare_hooks.get(entity, ())
         record_rows: list[Row] = []
         change_rows: list[Row] = []
         custom_rows: list[Row] = []
         for values in rows:
-            row = {k: v for k, v in values.items() if not k.startswith(CUSTOM_PREFIX)}
-            row.setdefault("id", new_id())
-            if has_created:
-                row.setdefault("created_at", self.now)
-            if has_updated:
+            row = plan.blank()
+            custom: Row = {}
+            for key, value in values.items():
+                if key.startswith(CUSTOM_PREFIX):
+                    custom[key] = value
+                else:
+                    row[key] = value
+            if row["id"] is None:
+                row["id"] = new_id()
+            if plan.has_created and row["created_at"] is None:
+                row["created_at"] = self.now
+            if plan.has_updated:
                 row["updated_at"] = self.now
-            for column in all_columns:
-                if column not in row:
-                    row[column] = _default(table, column)
-            for hook in _prepare_hooks.get(entity, ()):
+            for hook in prepare:
                 hook(row)
             record_rows.append(row)
-            wire = {c: to_wire(row[c]) for c in columns}
-            custom = {k: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
-            wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
-            custom_rows.extend(_custom_rows(entity, row["id"], custom))
+            wire = {c: row[c] for c in plan.synced}
+            for c in plan.temporal:
+                wire[c] = to_wire(wire[c])
+            if custom:
+                wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
+                custom_rows.extend(_custom_rows(entity, row["id"], custom))
             change_rows.append(self._change_row(entity, row["id"], "upsert", wire))
         if not record_rows:
             return []
-        self.conn.execute(insert(table), record_rows)
+        insert_rows(self.conn, plan.table, record_rows)
         if custom_rows:
-            self.conn.execute(insert(table_of(CustomValue)), custom_rows)
-        self.conn.execute(insert(table_of(ChangeRecord)), change_rows)
+            insert_rows(self.conn, table_of(CustomValue), custom_rows)
+        insert_rows(self.conn, table_of(ChangeRecord), change_rows)
         ids = [r["id"] for r in record_rows]
         self.changes.created[entity].update(ids)
         self._after(entity, "insert", record_rows)
@@ -254,7 +259,6 @@ class WriteTx:
             "fields": fields,
             "hlc": self.replica.clock.now(),
             "device_id": self.replica.device_id,
-            "acked": False,
         }
 
     def _after(self, entity: str, op: str, rows: list[Row]) -> None:
@@ -277,6 +281,47 @@ class WriteTx:
             self.conn.execute(insert(cv), rows)
 
 
+@dataclass(frozen=True)
+class _InsertPlan:
+    table: Table
+    scalars: dict[str, Any]
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    synced: tuple[str, ...]
+    temporal: tuple[str, ...]  # synced columns whose values need to_wire
+    has_created: bool
+    has_updated: bool
+
+    def blank(self) -> Row:
+        row = dict(self.scalars)
+        for name, factory in self.factories:
+            row[name] = factory()
+        return row
+
+
+@lru_cache(maxsize=None)
+def _insert_plan(model: type[SQLModel]) -> _InsertPlan:
+    table = table_of(model)
+    scalars: dict[str, Any] = {}
+    factories = []
+    for column in table.columns:
+        default = column.default
+        if column.name == "id" or default is None:
+            scalars[column.name] = None
+        elif default.is_callable:
+            factories.append((column.name, lambda d=default: d.arg(None)))  # type: ignore[attr-defined, misc]
+        else:
+            scalars[column.name] = default.arg  # type: ignore[attr-defined]
+    synced = tuple(synced_columns(model))
+    temporal = tuple(
+        c for c in synced if isinstance(table.c[c].type, Date | DateTime)
+        or isinstance(getattr(table.c[c].type, "impl", None), Date | DateTime)
+    )
+    return _InsertPlan(
+        table, scalars, tuple(factories), synced, temporal,
+        "created_at" in table.c, "updated_at" in table.c,
+    )
+
+
 def _has_custom(values: Mapping[str, Any]) -> bool:
     return any(k.startswith(CUSTOM_PREFIX) for k in values)
 
@@ -287,15 +332,6 @@ def _custom_rows(entity: str, record_id: str, custom: Mapping[str, Any]) -> list
          "value": to_wire(v)}
         for k, v in custom.items() if v is not None
     ]
-
-
-def _default(table: Table, column: str) -> Any:
-    default = table.c[column].default
-    if default is None:
-        return None
-    if default.is_callable:
-        return default.arg(None)  # type: ignore[attr-defined]
-    return default.arg  # type: ignore[attr-defined]
 
 
 def decode_fields(raw: str | dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: (none)
-Create Date: 2026-11-29 18:42:39.719466
+Create Date: 2026-11-29 18:47:34.918304
 """
 
 import sqlalchemy as sa
@@ -24,14 +24,8 @@ def upgrade() -> None:
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('hlc', sa.Integer(), nullable=False),
     sa.Column('device_id', sa.String(), nullable=False),
-    sa.Column('acked', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('change_id')
+    sa.PrimaryKeyConstraint('seq')
     )
-    with op.batch_alter_table('change_log', schema=None) as batch_op:
-        batch_op.create_index('ix_change_pending', ['acked', 'seq'], unique=False)
-        batch_op.create_index('ix_change_record', ['entity', 'record_id', 'hlc'], unique=False)
-
     op.create_table('company',
     sa.Column('id', sa.String(), nullable=False),
     sa.Column('name', sa.String(), nullable=False),
@@ -345,8 +339,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_company_owner'))
 
     op.drop_table('company')
-    with op.batch_alter_table('change_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_change_record')
-        batch_op.drop_index('ix_change_pending')
-
     op.drop_table('change_log')

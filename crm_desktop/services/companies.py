@@ -1,0 +1,125 @@
+"""Companies (accounts): create, edit, delete with an explicit rule for linked records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crm_desktop.domain.enums import Grade
+from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
+from crm_desktop.errors import ConflictingStateError, NotFoundError, ValidationError
+from crm_desktop.services import validation as v
+from crm_desktop.services.custom_fields import clean_custom_values
+from crm_desktop.services.owners import current_user
+from crm_desktop.services.results import OpResult
+from crm_desktop.services.tags import ensure_tags
+from crm_desktop.store.changes import WriteTx
+from crm_desktop.store.engine import Store
+
+EDITABLE_FIELDS = frozenset({
+    "name", "industry", "website", "phone", "email", "address", "city", "country", "grade",
+    "tags", "owner", "notes",
+})
+# Records that point at a company: deleting it must say what happens to them.
+LINKED_MODELS = (Contact, Deal, Activity, Task)
+
+
+def clean_company(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Companies have no field '{name}'.", code="validation.unknown_field")
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "phone":
+            out[key] = v.phone_number(key, value) if value else None
+        elif key == "email":
+            out[key] = v.email_address(key, value) if value else None
+        elif key == "grade":
+            out[key] = None if value in (None, "") else v.one_of(key, str(value).upper(), Grade)
+        elif key == "tags":
+            out[key] = v.tag_list(key, value)
+        else:
+            out[key] = v.optional_text(key, value, 1000 if key != "notes" else v.MAX_TEXT)
+    if creating or "name" in values:
+        out["name"] = v.required_text("name", values.get("name"))
+    return out
+
+
+def create_company(store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None) -> OpResult[str]:
+    row = clean_company(values, creating=True)
+    row.setdefault("owner", current_user())
+    with store.write() as tx:
+        row.update(clean_custom_values(tx.conn, "company", custom or {}, creating=True))
+        ensure_tags(tx, set(row.get("tags") or ()))
+        company_id = tx.insert(Company, row)
+    return OpResult(company_id, tx.changes)
+
+
+def update_company(
+    store: Store, company_id: str, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+) -> OpResult[dict[str, Any]]:
+    row = clean_company(values, creating=False)
+    with store.write() as tx:
+        row.update(clean_custom_values(tx.conn, "company", custom or {}, creating=False))
+        ensure_tags(tx, set(row.get("tags") or ()))
+        old = tx.update(Company, company_id, row)
+    return OpResult(old, tx.changes)
+
+
+def find_or_create_company(tx: WriteTx, name: str) -> str:
+    """The id of the company called `name` (case-insensitive), created if none exists."""
+    clean = v.required_text("company", name)
+    found = tx.conn.execute(
+        select(Company.id).where(func.lower(Company.name) == clean.lower()).limit(1)  # type: ignore[arg-type]
+    ).scalar()
+    if found:
+        return str(found)
+    return tx.insert(Company, {"name": clean, "owner": current_user()})
+
+
+def linked_counts(tx: WriteTx, company_id: str) -> dict[str, int]:
+    counts = {}
+    for model in LINKED_MODELS:
+        n = tx.conn.execute(select(func.count()).where(model.company_id == company_id)).scalar_one()  # type: ignore[attr-defined]
+        if n:
+            counts[model.__tablename__] = int(n)  # type: ignore[attr-defined]
+    return counts
+
+
+def delete_company(store: Store, company_id: str, *, detach: bool = False) -> OpResult[dict[str, int]]:
+    """Delete a company.
+
+    Rule: a company that contacts, deals, activities or tasks point at is not
+    deleted unless ``detach=True``, which first unlinks them (they survive
+    without a company). Returns the counts of records unlinked.
+
+    Raises:
+        ConflictingStateError: linked records exist and `detach` is False.
+    """
+    with store.write() as tx:
+        tx.get_row(Company, company_id)
+        counts = linked_counts(tx, company_id)
+        if counts and not detach:
+            summary = ", ".join(f"{n} {entity}" for entity, n in counts.items())
+            raise ConflictingStateError(
+                "company.has_links",
+                f"The company still has {summary}; unlink them first (detach) or keep it.",
+                counts=counts,
+            )
+        for model in LINKED_MODELS:
+            ids = tx.conn.execute(select(model.id).where(model.company_id == company_id)).scalars()  # type: ignore[attr-defined]
+            for record_id in list(ids):
+                tx.update(model, record_id, {"company_id": None})
+        tx.delete(Company, company_id)
+    return OpResult(counts, tx.changes)
+
+
+def get_company(store: Store, company_id: str) -> Company:
+    with store.read() as conn:
+        row = conn.execute(select(Company).where(Company.id == company_id)).mappings().first()  # type: ignore[arg-type]
+    if row is None:
+        raise NotFoundError("company", company_id)
+    return Company(**row)

@@ -1,0 +1,232 @@
+"""Contacts: create, edit, delete, bulk create; every write validated and change-logged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from crm_desktop.domain.enums import Grade
+from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
+from crm_desktop.errors import NotFoundError, ValidationError
+from crm_desktop.services import validation as v
+from crm_desktop.services.custom_fields import clean_custom_values, custom_values
+from crm_desktop.services.owners import current_user
+from crm_desktop.services.results import OpResult
+from crm_desktop.services.tags import ensure_tags
+from crm_desktop.store.changes import WriteTx
+from crm_desktop.store.engine import Store
+
+EDITABLE_FIELDS = frozenset({
+    "name", "company_id", "title", "phones", "emails", "address", "birthday", "source",
+    "grade", "tags", "owner", "notes", "consent_email", "consent_call", "consent_sms",
+})
+BULK_BATCH = 5_000
+
+
+@dataclass
+class ContactDetail:
+    contact: Contact
+    company_name: str | None
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BulkResult:
+    """Ids created and, for rows refused, (row number, error) — nothing dropped silently."""
+
+    ids: list[str] = field(default_factory=list)
+    errors: list[tuple[int, ValidationError]] = field(default_factory=list)
+
+
+def clean_contact(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Validate and normalise contact fields; raises ValidationError naming the field."""
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, f"Contacts have no field '{name}'.", code="validation.unknown_field")
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        out[key] = _CLEANERS[key](key, value)
+    if creating or "name" in values:
+        out["name"] = v.required_text("name", values.get("name"))
+    return out
+
+
+def _phones(field_name: str, value: Any) -> list[dict[str, str]]:
+    items = _listify(value)
+    result = []
+    for index, item in enumerate(items):
+        label, raw = (item.get("label", ""), item.get("number", "")) if isinstance(item, Mapping) else ("", item)
+        if not str(raw).strip():
+            continue
+        number = v.phone_number(f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw))
+        result.append({"label": str(label or "mobile"), "number": number})
+    return result
+
+
+def _emails(field_name: str, value: Any) -> list[dict[str, str]]:
+    items = _listify(value)
+    result = []
+    for index, item in enumerate(items):
+        label, raw = (item.get("label", ""), item.get("address", "")) if isinstance(item, Mapping) else ("", item)
+        if not str(raw).strip():
+            continue
+        address = v.email_address(f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw))
+        result.append({"label": str(label or "work"), "address": address})
+    return result
+
+
+def _listify(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split(",")]
+    if isinstance(value, Mapping):
+        return [value]
+    return list(value)
+
+
+def _grade(field_name: str, value: Any) -> str | None:
+    return None if value in (None, "") else v.one_of(field_name, str(value).upper(), Grade)
+
+
+_CLEANERS: dict[str, Callable[[str, Any], Any]] = {
+    "name": lambda f, x: v.required_text(f, x),
+    "company_id": lambda f, x: v.optional_text(f, x, 64),
+    "title": lambda f, x: v.optional_text(f, x, 200),
+    "phones": _phones,
+    "emails": _emails,
+    "address": lambda f, x: v.optional_text(f, x, 1000),
+    "birthday": v.parse_date,
+    "source": lambda f, x: v.optional_text(f, x, 200),
+    "grade": _grade,
+    "tags": v.tag_list,
+    "owner": lambda f, x: v.optional_text(f, x, 200),
+    "notes": lambda f, x: v.optional_text(f, x),
+    "consent_email": v.boolean,
+    "consent_call": v.boolean,
+    "consent_sms": v.boolean,
+}
+
+
+def _check_company(conn: Connection, company_id: str | None) -> None:
+    if company_id and conn.execute(select(Company.id).where(Company.id == company_id)).first() is None:  # type: ignore[arg-type]
+        raise ValidationError("company_id", f"No company with id {company_id}.", code="validation.reference")
+
+
+def create_contact(store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None) -> OpResult[str]:
+    """Create one contact; returns its id. Nothing is written if any field is invalid."""
+    row = clean_contact(values, creating=True)
+    row.setdefault("owner", current_user())
+    with store.write() as tx:
+        _check_company(tx.conn, row.get("company_id"))
+        row.update(clean_custom_values(tx.conn, "contact", custom or {}, creating=True))
+        ensure_tags(tx, set(row.get("tags") or ()))
+        contact_id = tx.insert(Contact, row)
+    return OpResult(contact_id, tx.changes)
+
+
+def create_contacts(
+    store: Store,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    batch_size: int = BULK_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> OpResult[BulkResult]:
+    """Bulk create (import, demo data): valid rows are written in batches, one transaction
+    per batch; invalid rows are reported with their number and reason."""
+    result = BulkResult()
+    owner = current_user()
+    batch: list[dict[str, Any]] = []
+    changes = OpResult(result).changes
+    for number, values in enumerate(rows, start=1):
+        try:
+            row = clean_contact(values, creating=True)
+        except ValidationError as exc:
+            result.errors.append((number, exc))
+            continue
+        row.setdefault("owner", owner)
+        batch.append(row)
+        if len(batch) >= batch_size:
+            _write_batch(store, batch, result, changes)
+            batch = []
+            if progress:
+                progress(number)
+    if batch:
+        _write_batch(store, batch, result, changes)
+    if progress:
+        progress(len(result.ids) + len(result.errors))
+    return OpResult(result, changes)
+
+
+def _write_batch(store: Store, batch: list[dict[str, Any]], result: BulkResult, changes: Any) -> None:
+    with store.write() as tx:
+        companies = {r["company_id"] for r in batch if r.get("company_id")}
+        known = set(tx.conn.execute(select(Company.id).where(Company.id.in_(companies))).scalars()) if companies else set()  # type: ignore[attr-defined]
+        missing = companies - known
+        if missing:
+            raise ValidationError("company_id", f"No company with id {sorted(missing)[0]}.", code="validation.reference")
+        ensure_tags(tx, {t for r in batch for t in r.get("tags") or ()})
+        result.ids.extend(tx.insert_many(Contact, batch))
+    for kind in ("created", "updated"):
+        for entity, ids in getattr(tx.changes, kind).items():
+            getattr(changes, kind)[entity].update(ids)
+
+
+def update_contact(
+    store: Store, contact_id: str, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+) -> OpResult[dict[str, Any]]:
+    """Edit fields of a contact; returns the old values of the fields that changed."""
+    row = clean_contact(values, creating=False)
+    with store.write() as tx:
+        if "company_id" in row:
+            _check_company(tx.conn, row["company_id"])
+        row.update(clean_custom_values(tx.conn, "contact", custom or {}, creating=False))
+        ensure_tags(tx, set(row.get("tags") or ()))
+        old = tx.update(Contact, contact_id, row)
+    return OpResult(old, tx.changes)
+
+
+def delete_contact(store: Store, contact_id: str) -> OpResult[None]:
+    """Delete a contact with its tasks and activities; its deals stay, unlinked."""
+    with store.write() as tx:
+        delete_contact_in(tx, contact_id)
+    return OpResult(None, tx.changes)
+
+
+def delete_contact_in(tx: WriteTx, contact_id: str) -> None:
+    tx.get_row(Contact, contact_id)  # NotFoundError before touching anything
+    for model in (Task, Activity):
+        ids = tx.conn.execute(select(model.id).where(model.contact_id == contact_id)).scalars()  # type: ignore[attr-defined]
+        for record_id in list(ids):
+            tx.delete(model, record_id)
+    deal_ids = tx.conn.execute(select(Deal.id).where(Deal.contact_id == contact_id)).scalars()  # type: ignore[arg-type]
+    for deal_id in list(deal_ids):
+        tx.update(Deal, deal_id, {"contact_id": None})
+    tx.delete(Contact, contact_id)
+
+
+def get_contact(store: Store, contact_id: str) -> ContactDetail:
+    with store.read() as conn:
+        row = conn.execute(select(Contact).where(Contact.id == contact_id)).mappings().first()  # type: ignore[arg-type]
+        if row is None:
+            raise NotFoundError("contact", contact_id)
+        contact = Contact(**row)
+        company = None
+        if contact.company_id:
+            company = conn.execute(select(Company.name).where(Company.id == contact.company_id)).scalar()  # type: ignore[arg-type]
+        return ContactDetail(contact, company, custom_values(conn, contact_id))
+
+
+def touch_activity(tx: WriteTx, contact_id: str | None, when: Any) -> None:
+    """Keep the derived `last_activity_at` (stale/churn marks) without a change row."""
+    if contact_id:
+        table = Contact.__table__  # type: ignore[attr-defined]
+        tx.conn.execute(
+            update(table).where(table.c.id == contact_id)
+            .where((table.c.last_activity_at.is_(None)) | (table.c.last_activity_at < when))
+            .values(last_activity_at=when)
+        )

@@ -1,0 +1,172 @@
+"""Paged list queries for lists of any size: keyset pages, sorted and filtered in SQL.
+
+A list never loads all its rows. `ContactQuery.page_after` walks pages by key
+(cost independent of position); `page_at` reaches any row offset through
+anchors — every `ANCHOR_STEP`-th key of the sorted list, computed once per
+query — so a windowed view can jump to row 900,000 at the cost of a short
+``OFFSET`` (< ANCHOR_STEP rows) instead of a scan from the top.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from crm_desktop.errors import ValidationError
+from crm_desktop.store.engine import Store
+
+ANCHOR_STEP = 1000
+MAX_PAGE = 1000
+# Sort name -> (column expression, index-friendly). Ties break on id, so keys are unique.
+CONTACT_SORTS = {"name": "c.name_sort", "updated": "c.updated_at", "created": "c.id"}
+Key = tuple[Any, str]
+
+
+@dataclass
+class ContactRow:
+    id: str
+    name: str
+    company_id: str | None
+    company_name: str | None
+    title: str | None
+    phone: str | None
+    email: str | None
+    owner: str | None
+    tags: list[str]
+    updated_at: str
+    sort_key: Any = field(repr=False, default=None)
+
+    @property
+    def key(self) -> Key:
+        return (self.sort_key, self.id)
+
+
+@dataclass
+class Page:
+    rows: list[ContactRow]
+    next_key: Key | None  # pass to page_after for the following page; None at the end
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    tag: str | None = None
+    owner: str | None = None
+    company_id: str | None = None
+
+    def where(self) -> tuple[str, str, dict[str, Any]]:
+        """(join, where, params) for these filters."""
+        join, clauses, params = "", [], {}
+        if self.tag:
+            join = ("JOIN record_tag rt ON rt.record_id = c.id AND rt.entity = 'contact' "
+                    "AND rt.tag = :tag")
+            params["tag"] = self.tag
+        if self.owner:
+            clauses.append("c.owner = :owner")
+            params["owner"] = self.owner
+        if self.company_id:
+            clauses.append("c.company_id = :company_id")
+            params["company_id"] = self.company_id
+        return join, " AND ".join(clauses), params
+
+
+class ContactQuery:
+    """One sorted, filtered view of the contacts, paged by key or by offset."""
+
+    def __init__(self, store: Store, *, sort: str = "name", descending: bool = False,
+                 filters: ContactFilter | None = None):
+        if sort not in CONTACT_SORTS:
+            raise ValidationError("sort", f"Cannot sort contacts by '{sort}'.", code="validation.choice",
+                                  choices=list(CONTACT_SORTS))
+        self.store = store
+        self.column = CONTACT_SORTS[sort]
+        self.descending = descending
+        self.filters = filters or ContactFilter()
+        self._anchors: list[Key] | None = None
+
+    # -- counting and anchors -------------------------------------------------
+    def count(self) -> int:
+        join, where, params = self.filters.where()
+        sql = f"SELECT count(*) FROM contact c {join} {'WHERE ' + where if where else ''}"
+        with self.store.read() as conn:
+            return int(conn.execute(text(sql), params).scalar_one())
+
+    def anchors(self) -> list[Key]:
+        """Every ANCHOR_STEP-th key in order; computed in SQL, once per query."""
+        if self._anchors is None:
+            join, where, params = self.filters.where()
+            sql = (
+                f"SELECT k, id FROM (SELECT {self.column} AS k, c.id AS id, "
+                f"row_number() OVER (ORDER BY {self._order()}) - 1 AS rn FROM contact c {join} "
+                f"{'WHERE ' + where if where else ''}) WHERE rn % {ANCHOR_STEP} = 0 ORDER BY rn"
+            )
+            with self.store.read() as conn:
+                rows = conn.execute(text(sql), params).all()
+            self._anchors = [(k, i) for k, i in rows]
+        return self._anchors
+
+    # -- pages ------------------------------------------------------------------
+    def page_after(self, key: Key | None = None, limit: int = 100) -> Page:
+        """The `limit` rows after `key` (from the start when None)."""
+        with self.store.read() as conn:
+            rows = self._fetch(conn, key, limit + 1, inclusive=False, offset=0)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows, rows[-1].key if more and rows else None)
+
+    def page_at(self, offset: int, limit: int = 100) -> list[ContactRow]:
+        """Rows `offset` .. `offset + limit - 1` of the list."""
+        if offset < 0:
+            raise ValueError("offset must be >= 0")
+        anchors = self.anchors()
+        index = offset // ANCHOR_STEP
+        if index >= len(anchors):
+            return []
+        with self.store.read() as conn:
+            return self._fetch(conn, anchors[index], limit, inclusive=True,
+                               offset=offset - index * ANCHOR_STEP)
+
+    def _order(self) -> str:
+        direction = "DESC" if self.descending else "ASC"
+        return f"{self.column} {direction}, c.id {direction}"
+
+    def _fetch(self, conn: Connection, key: Key | None, limit: int, *, inclusive: bool,
+               offset: int) -> list[ContactRow]:
+        limit = min(limit, MAX_PAGE + 1)
+        join, where, params = self.filters.where()
+        clauses = [where] if where else []
+        if key is not None:
+            op = ("<" if self.descending else ">") + ("=" if inclusive else "")
+            clauses.append(f"({self.column}, c.id) {op} (:key_sort, :key_id)")
+            params = {**params, "key_sort": key[0], "key_id": key[1]}
+        sql = (
+            f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
+            f"c.tags, c.updated_at, {self.column} FROM contact c {join} "
+            f"LEFT JOIN company co ON co.id = c.company_id "
+            f"{'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
+            f"ORDER BY {self._order()} LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        result = conn.execute(text(sql), params)
+        return [_contact_row(r) for r in result]
+
+
+def _contact_row(r: Any) -> ContactRow:
+    phones = json.loads(r[5]) if r[5] else []
+    emails = json.loads(r[6]) if r[6] else []
+    return ContactRow(
+        id=r[0], name=r[1], company_id=r[2], company_name=r[3], title=r[4],
+        phone=phones[0]["number"] if phones else None,
+        email=emails[0]["address"] if emails else None,
+        owner=r[7], tags=json.loads(r[8]) if r[8] else [], updated_at=r[9], sort_key=r[10],
+    )
+
+
+def list_contacts(store: Store, *, limit: int = 100, sort: str = "name", descending: bool = False,
+                  tag: str | None = None, owner: str | None = None,
+                  company_id: str | None = None, after: Key | None = None) -> Page:
+    """One page of contacts; see `ContactQuery` for paging through all of them."""
+    query = ContactQuery(store, sort=sort, descending=descending,
+                         filters=ContactFilter(tag=tag, owner=owner, company_id=company_id))
+    return query.page_after(after, limit)
