@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crm_desktop.domain.models import SYNCED_MODELS, CustomValue
-from crm_desktop.store.changes import CUSTOM_PREFIX, synced_columns, table_of
+from crm_desktop.store.changes import CUSTOM_PREFIX, insert_defaults, synced_columns, table_of
 from crm_desktop.store.engine import Store
 from crm_desktop.store.wire import to_wire
 
@@ -29,7 +29,9 @@ def replayed_state(store: Store) -> State:
         if op == "delete":
             state[entity].pop(record_id, None)
         else:
-            record = state[entity].setdefault(record_id, {})
+            if record_id not in state[entity]:
+                state[entity][record_id] = insert_defaults(SYNCED_MODELS[entity])
+            record = state[entity][record_id]
             for key, value in json.loads(fields).items():
                 if value is None and key.startswith(CUSTOM_PREFIX):
                     record.pop(key, None)

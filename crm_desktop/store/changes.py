@@ -12,14 +12,14 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, DateTime, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
-from crm_desktop.domain.local import ChangeRecord, LocalMeta, Tombstone
+from crm_desktop.domain.local import ChangeRecord, LocalMeta
 from crm_desktop.domain.models import CustomValue
 from crm_desktop.errors import NotFoundError
 from crm_desktop.ids import new_id
@@ -145,33 +145,35 @@ class WriteTx:
         return self.insert_many(model, [values])[0]
 
     def insert_many(self, model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> list[str]:
-        """Insert records in bulk (one statement per table); returns their ids."""
+        """Insert records in bulk (one statement per table); returns their ids.
+
+        The change of an insert omits fields left at their default: a new
+        record has no concurrent edits, and every replica fills defaults alike.
+        """
         plan = _insert_plan(model)
         entity = plan.table.name
         prepare = _prepare_hooks.get(entity, ())
+        now = self.now
         record_rows: list[Row] = []
         change_rows: list[Row] = []
         custom_rows: list[Row] = []
         for values in rows:
             row = plan.blank()
-            custom: Row = {}
-            for key, value in values.items():
-                if key.startswith(CUSTOM_PREFIX):
-                    custom[key] = value
-                else:
-                    row[key] = value
+            row.update(values)
+            custom = {k: row.pop(k) for k in values if k.startswith(CUSTOM_PREFIX)}
             if row["id"] is None:
                 row["id"] = new_id()
             if plan.has_created and row["created_at"] is None:
-                row["created_at"] = self.now
+                row["created_at"] = now
             if plan.has_updated:
-                row["updated_at"] = self.now
+                row["updated_at"] = now
             for hook in prepare:
                 hook(row)
             record_rows.append(row)
-            wire = {c: row[c] for c in plan.synced}
+            wire = {c: row[c] for c in plan.synced if row[c] != plan.defaults.get(c, _UNSET)}
             for c in plan.temporal:
-                wire[c] = to_wire(wire[c])
+                if c in wire:
+                    wire[c] = to_wire(wire[c])
             if custom:
                 wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
                 custom_rows.extend(_custom_rows(entity, row["id"], custom))
@@ -281,45 +283,58 @@ class WriteTx:
             self.conn.execute(insert(cv), rows)
 
 
+_UNSET = object()
+
+
 @dataclass(frozen=True)
 class _InsertPlan:
     table: Table
-    scalars: dict[str, Any]
-    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    scalars: dict[str, Any]  # every column, with its scalar default or None
+    factories: tuple[tuple[str, Callable[[], Any]], ...]  # columns defaulting to a new list
+    defaults: dict[str, Any]  # synced columns' default values (omitted from insert changes)
     synced: tuple[str, ...]
     temporal: tuple[str, ...]  # synced columns whose values need to_wire
     has_created: bool
     has_updated: bool
 
     def blank(self) -> Row:
-        row = dict(self.scalars)
+        row = self.scalars.copy()
         for name, factory in self.factories:
             row[name] = factory()
         return row
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_plan(model: type[SQLModel]) -> _InsertPlan:
     table = table_of(model)
     scalars: dict[str, Any] = {}
     factories = []
     for column in table.columns:
         default = column.default
+        scalars[column.name] = None
         if column.name == "id" or default is None:
-            scalars[column.name] = None
-        elif default.is_callable:
-            factories.append((column.name, lambda d=default: d.arg(None)))  # type: ignore[attr-defined, misc]
+            continue
+        if default.is_callable:
+            sample = default.arg(None)  # type: ignore[attr-defined]
+            factories.append((column.name, type(sample)))  # list/dict factories
         else:
             scalars[column.name] = default.arg  # type: ignore[attr-defined]
     synced = tuple(synced_columns(model))
+    defaults = {c: scalars[c] for c in synced if c in scalars}
+    defaults.update({name: factory() for name, factory in factories if name in synced})
     temporal = tuple(
         c for c in synced if isinstance(table.c[c].type, Date | DateTime)
         or isinstance(getattr(table.c[c].type, "impl", None), Date | DateTime)
     )
     return _InsertPlan(
-        table, scalars, tuple(factories), synced, temporal,
+        table, scalars, tuple(factories), defaults, synced, temporal,
         "created_at" in table.c, "updated_at" in table.c,
     )
+
+
+def insert_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """Synced fields' defaults: what an insert change leaves out."""
+    return {k: to_wire(v) for k, v in _insert_plan(model).defaults.items()}
 
 
 def _has_custom(values: Mapping[str, Any]) -> bool:
