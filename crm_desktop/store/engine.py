@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
@@ -26,6 +26,7 @@ from crm_desktop.store import keys
 from crm_desktop.store.errors import raise_store_error
 from crm_desktop.store.files import (
     DB_FILENAME,
+    create_private_file,
     default_data_dir,
     ensure_private_dir,
     read_manifest,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 MANIFEST_FORMAT = 1
 DEFAULT_CACHE_MB = 64
 BUSY_TIMEOUT_MS = 30_000
+POOL_SIZE = 3
+POOL_OVERFLOW = 6
 
 
 class Store:
@@ -64,13 +67,12 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection inside one read transaction (a consistent snapshot)."""
-        with self.engine.connect() as conn:
-            try:
-                with conn.begin():
-                    yield conn
-            except DBAPIError as exc:
-                raise_store_error(exc)
-                raise
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise_store_error(exc)
+            raise
 
     @contextmanager
     def write(self) -> Iterator[Any]:
@@ -81,19 +83,20 @@ class Store:
         """
         from crm_desktop.store.changes import WriteTx
 
-        with self.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
-            try:
-                with conn.begin():
-                    tx = WriteTx(conn, self.replica)
-                    yield tx
-                    tx.finish()
-            except DBAPIError as exc:
-                self.replica.reload_clock(self)
-                raise_store_error(exc)
-                raise
-            except BaseException:
-                self.replica.reload_clock(self)
-                raise
+        try:
+            # Connecting is inside the try: a pool connection opened now can fail too.
+            conn = self.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE")
+            with conn, conn.begin():
+                tx = WriteTx(conn, self.replica)
+                yield tx
+                tx.finish()
+        except DBAPIError as exc:
+            self.replica.reload_clock(self)
+            raise_store_error(exc)
+            raise
+        except BaseException:
+            self.replica.reload_clock(self)
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -112,6 +115,7 @@ def open_store(
 
     Args:
         passphrase: asked when the key is a passphrase; gets True when creating.
+        create: create the store when there is none (never when `read_only`).
         use_keychain: on creation, force (True) or forbid (False) the keychain;
             None uses it when a real one is available.
     Raises:
@@ -121,28 +125,34 @@ def open_store(
     db_path = directory / DB_FILENAME
     manifest = read_manifest(directory) if directory.exists() else None
     creating = not db_path.exists()
-    if creating and not create:
+    if creating and (read_only or not create):
         raise StoreError("store.missing", f"No store in {directory}.", path=str(directory))
     if creating:
-        ensure_private_dir(directory)
         manifest, key = _create_key(directory, manifest, passphrase, use_keychain)
+        create_private_file(db_path)
     else:
         key = _existing_key(manifest, passphrase)
     engine = _make_engine(db_path, key, read_only=read_only, cache_mb=cache_mb)
     try:
         _check_key(engine, key)
-        if not read_only:
-            from crm_desktop.store.migrate import migrate
-
-            migrate(engine)
-        else:
-            from crm_desktop.store.migrate import check_version
-
-            check_version(engine)
+        _check_schema(engine, read_only=read_only)
         return Store(directory, engine, key.source, str(manifest["store_id"]) if manifest else "")
+    except DBAPIError as exc:  # disk full or I/O error while migrating, say
+        engine.dispose()
+        raise_store_error(exc)
+        raise
     except BaseException:
         engine.dispose()
         raise
+
+
+def _check_schema(engine: Engine, *, read_only: bool) -> None:
+    from crm_desktop.store.migrate import check_version, migrate
+
+    if read_only:
+        check_version(engine)
+    else:
+        migrate(engine)
 
 
 def _create_key(
@@ -151,30 +161,62 @@ def _create_key(
     passphrase: PassphraseProvider | None,
     use_keychain: bool | None,
 ) -> tuple[dict[str, Any], StoreKey]:
-    if manifest is not None:  # a manifest survived its database: reuse its key
-        return manifest, _existing_key(manifest, passphrase)
-    store_id = new_id()
-    if use_keychain is None:
-        use_keychain = keys.keychain_available()
-    if use_keychain:
-        key = keys.new_keychain_key(store_id)
+    """Make the key of a new store, then its private directory and manifest.
+
+    The passphrase is checked before anything is created, so a rejected one
+    leaves no trace on disk.
+    """
+    if manifest is not None:  # a manifest survived its database: keep its id and key
+        store_id = str(manifest["store_id"])
+        use_keychain = manifest.get("key_source") == KeySource.KEYCHAIN.value
     else:
-        if passphrase is None:
-            raise StoreError(
-                "store.passphrase_required",
-                "No OS keychain is available: set a passphrase (interactively, or in "
-                f"the {keys.PASSPHRASE_ENV} environment variable).",
-            )
-        secret = passphrase(True)
-        keys.check_new_passphrase(secret)
-        key = keys.passphrase_key(secret)
+        store_id = new_id()
+        if use_keychain is None:
+            use_keychain = keys.keychain_available()
+    if use_keychain:
+        key = _keychain_key_for_new_store(store_id, reuse=manifest is not None)
+    else:
+        key = _new_passphrase_key(passphrase)
+    ensure_private_dir(directory)
     manifest = {"format": MANIFEST_FORMAT, "store_id": store_id, "key_source": key.source.value}
     write_manifest(directory, manifest)
     return manifest, key
 
 
-def _existing_key(manifest: dict[str, Any] | None, passphrase: PassphraseProvider | None) -> StoreKey:
-    source = KeySource((manifest or {}).get("key_source", KeySource.PASSPHRASE.value))
+def _keychain_key_for_new_store(store_id: str, *, reuse: bool) -> StoreKey:
+    if reuse:
+        try:
+            return keys.load_keychain_key(store_id)
+        except StoreError as exc:
+            if exc.code != "store.key_missing":
+                raise
+            # No database and no key: nothing can be lost by making a new key.
+    return keys.new_keychain_key(store_id)
+
+
+def _new_passphrase_key(passphrase: PassphraseProvider | None) -> StoreKey:
+    if passphrase is None:
+        raise StoreError(
+            "store.passphrase_required",
+            "No OS keychain is available: set a passphrase (interactively, or in "
+            f"the {keys.PASSPHRASE_ENV} environment variable).",
+        )
+    secret = passphrase(True)
+    keys.check_new_passphrase(secret)
+    return keys.passphrase_key(secret)
+
+
+def _existing_key(
+    manifest: dict[str, Any] | None, passphrase: PassphraseProvider | None
+) -> StoreKey:
+    source_name = (manifest or {}).get("key_source", KeySource.PASSPHRASE.value)
+    try:
+        source = KeySource(source_name)
+    except ValueError:
+        raise StoreError(
+            "store.manifest_invalid",
+            f"The store's manifest names an unknown key source {source_name!r}.",
+        ) from None
     if source is KeySource.KEYCHAIN:
         assert manifest is not None
         return keys.load_keychain_key(str(manifest["store_id"]))
@@ -214,9 +256,14 @@ def _make_engine(db_path: Path, key: StoreKey, *, read_only: bool, cache_mb: int
             raise
         return conn
 
+    # LIFO: the connection used last is handed out next, so its page cache (the
+    # OS caches only encrypted pages) stays warm, rather than cycling through the
+    # cold caches of every connection a burst once opened. Overflow connections
+    # are closed on return and, with a passphrase, cost a KDF each to reopen.
     engine = create_engine(
         "sqlite://", module=sqlcipher3.dbapi2, creator=connect, poolclass=QueuePool,
-        pool_size=3, max_overflow=6, json_serializer=_json_dumps,
+        pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_use_lifo=True,
+        json_serializer=_json_dumps,
     )
 
     @event.listens_for(engine, "begin")
@@ -239,7 +286,8 @@ def _check_key(engine: Engine, key: StoreKey) -> None:
             if key.source is KeySource.PASSPHRASE:
                 raise StoreError(
                     "store.wrong_passphrase",
-                    "Wrong passphrase (or the file is not a crm-desktop store). Nothing was changed.",
+                    "Wrong passphrase (or the file is not a crm-desktop store). "
+                    "Nothing was changed.",
                 ) from None
             raise StoreError(
                 "store.wrong_key",

@@ -19,6 +19,10 @@ _ENVIRONMENT_ERRORS = (
      "The store file is damaged or not a crm-desktop store."),
     ("malformed", "store.corrupt",
      "The store file is damaged."),
+    ("unable to open database file", "store.cannot_open",
+     "The store file cannot be opened: check that its folder exists and is writable."),
+    ("access permission denied", "store.cannot_open",
+     "Access to the store file was denied."),
 )
 
 

@@ -20,9 +20,10 @@ KEYRING_SERVICE = "crm-desktop"
 PASSPHRASE_ENV = "CRM_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
 
-# Backends that store nothing, or store secrets in a readable file: never
-# trusted with the store key (a readable key next to the database is no lock).
-_UNTRUSTED_BACKENDS = ("fail.Keyring", "null.Keyring", "PlaintextKeyring", "chainer.ChainerBackend")
+# Backends that store nothing, store secrets in a readable file, or prompt on a
+# terminal for their own password: never trusted with the store key (a readable
+# key next to the database is no lock; a GUI app has no terminal to prompt on).
+_UNTRUSTED_BACKENDS = ("fail.Keyring", "null.Keyring", "PlaintextKeyring", "EncryptedKeyring")
 
 
 class KeySource(StrEnum):
@@ -52,6 +53,8 @@ def raw_key(key_hex: str) -> StoreKey:
 def passphrase_key(passphrase: str) -> StoreKey:
     if not passphrase:
         raise StoreError("store.passphrase_empty", "The passphrase is empty.")
+    if "\x00" in passphrase:  # SQL text cannot carry it; refuse rather than truncate
+        raise StoreError("store.passphrase_invalid", "The passphrase contains a NUL character.")
     quoted = passphrase.replace("'", "''")
     return StoreKey(pragma=f"'{quoted}'", source=KeySource.PASSPHRASE)
 
@@ -66,33 +69,39 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
-def _backend_name() -> str:
-    import keyring
+def _is_trusted(backend: object) -> bool:
+    from keyring.backends.chainer import ChainerBackend
 
-    backend = keyring.get_keyring()
-    return f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, ChainerBackend):
+        # A chainer stores into the first member that accepts the secret, which
+        # may be a plaintext file: trusted only if every member is.
+        members = list(backend.backends)
+        return bool(members) and all(_is_trusted(m) for m in members)
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    return not any(name.endswith(bad) for bad in _UNTRUSTED_BACKENDS)
 
 
 def keychain_available() -> bool:
     """Whether a real OS keychain can hold a secret here."""
     try:
-        name = _backend_name()
+        import keyring
+
+        return _is_trusted(keyring.get_keyring())
     except Exception:  # keyring raises assorted errors when no backend loads
         return False
-    return not any(name.endswith(bad) for bad in _UNTRUSTED_BACKENDS)
 
 
 def new_keychain_key(store_id: str) -> StoreKey:
     """Create a random 256-bit key and keep it in the keychain under `store_id`."""
-    import keyring
-    from keyring.errors import KeyringError
-
     key_hex = secrets.token_hex(32)
     try:
+        import keyring
+
         keyring.set_password(KEYRING_SERVICE, store_id, key_hex)
         if keyring.get_password(KEYRING_SERVICE, store_id) != key_hex:
-            raise KeyringError("the keychain did not return the key just stored")
-    except KeyringError as exc:
+            raise RuntimeError("the keychain did not return the key just stored")
+    # Not only KeyringError: OS backends leak their own errors (D-Bus, COM, ...).
+    except Exception as exc:
         raise StoreError(
             "store.keychain_failed", f"The OS keychain could not store the key: {exc}"
         ) from exc

@@ -52,8 +52,13 @@ def migrate(engine: Engine) -> None:
         return
     from alembic import command
 
-    with engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
-        with conn.begin():
+    conn = engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE")
+    with conn, conn.begin():
+        # Read again under the write lock: another process opening the same
+        # store may have migrated it while this one waited for the lock.
+        revision = current_revision(conn)
+        _refuse_unknown(revision)
+        if revision != HEAD:
             command.upgrade(alembic_config(conn), "head")
 
 
