@@ -89,13 +89,16 @@ class ReplicaState:
 
     @classmethod
     def load(cls, store: Store) -> ReplicaState:
-        with store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
-            with conn.begin():
-                meta = _read_meta(conn)
-                device_id = meta.get("device_id")
-                if device_id is None:
-                    device_id = new_id()
-                    conn.execute(insert(LocalMeta).values(key="device_id", value=device_id))
+        with store.engine.connect() as conn, conn.begin():
+            meta = _read_meta(conn)
+        device_id = meta.get("device_id")
+        if device_id is None:  # first open: the only time this needs the write lock
+            with store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
+                with conn.begin():
+                    device_id = _read_meta(conn).get("device_id") or new_id()
+                    conn.execute(
+                        insert(LocalMeta).prefix_with("OR IGNORE").values(key="device_id", value=device_id)
+                    )
         return cls(device_id, HybridLogicalClock(int(meta.get("hlc_last", 0))))
 
     def reload_clock(self, store: Store) -> None:

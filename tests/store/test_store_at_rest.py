@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_testkit import add_contact, contact_names
+from tests.store.store_testkit import add_contact, contact_names
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import files

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from store_testkit import add_contact, count
+from tests.store.store_testkit import add_contact, count
 
 from crm_desktop.domain.models import Contact
 from crm_desktop.store.engine import Store

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
-from store_testkit import add_contact, contact_names, count, file_hashes
+from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 from crm_desktop.domain.models import Contact
 from crm_desktop.errors import StoreError

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from store_testkit import add_contact
+from tests.store.store_testkit import add_contact
 
 from crm_desktop.domain.models import Contact
 from crm_desktop.store.engine import Store, open_store

@@ -18,7 +18,7 @@ import sqlcipher3
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked
-from store_testkit import add_contact, contact_names, file_hashes
+from tests.store.store_testkit import add_contact, contact_names, file_hashes
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import keys

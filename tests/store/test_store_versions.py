@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
-from store_testkit import add_contact, contact_names, count, file_hashes
+from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import migrate as migrate_module
