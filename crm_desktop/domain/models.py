@@ -137,7 +137,8 @@ class DealStageHistory(SQLModel, table=True):
     """One row per stage move; append-only."""
 
     __tablename__ = "deal_stage_history"
-    __table_args__ = (Index("ix_dsh_deal", "deal_id", "moved_at"),)
+    # Covering for the funnel: reads (deal, stage) pairs from the index alone.
+    __table_args__ = (Index("ix_dsh_deal", "deal_id", "moved_at", "to_stage_id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True)
     deal_id: str = Field(foreign_key="deal.id")
@@ -178,6 +179,7 @@ class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_open_due", "done", "due_at"),
+        Index("ix_task_open_remind", "done", "remind_at"),
         Index("ix_task_contact", "contact_id"),
         Index("ix_task_deal", "deal_id"),
         Index("ix_task_company", "company_id"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: (none)
-Create Date: 2026-11-29 18:47:34.918304
+Create Date: 2026-11-29 19:18:42.249298
 """
 
 import sqlalchemy as sa
@@ -242,7 +242,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('deal_stage_history', schema=None) as batch_op:
-        batch_op.create_index('ix_dsh_deal', ['deal_id', 'moved_at'], unique=False)
+        batch_op.create_index('ix_dsh_deal', ['deal_id', 'moved_at', 'to_stage_id'], unique=False)
 
     op.create_table('task',
     sa.Column('id', sa.String(), nullable=False),
@@ -268,6 +268,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_task_contact', ['contact_id'], unique=False)
         batch_op.create_index('ix_task_deal', ['deal_id'], unique=False)
         batch_op.create_index('ix_task_open_due', ['done', 'due_at'], unique=False)
+        batch_op.create_index('ix_task_open_remind', ['done', 'remind_at'], unique=False)
     # Full-text index (derived data, rebuilt by `crm-desktop reindex`).
     op.execute(
         "CREATE VIRTUAL TABLE search_fts USING fts5("
@@ -278,6 +279,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TABLE search_fts")
     with op.batch_alter_table('task', schema=None) as batch_op:
+        batch_op.drop_index('ix_task_open_remind')
         batch_op.drop_index('ix_task_open_due')
         batch_op.drop_index('ix_task_deal')
         batch_op.drop_index('ix_task_contact')

@@ -1,0 +1,462 @@
+"""The aggregates behind the dashboard and charts (仪表盘), each one SQL statement.
+
+Everything is grouped in SQL so the cost does not grow with rows moved into
+Python; each query is shaped to use an index of `crm_desktop.domain.models`
+(the tests check the plans). Money is never summed across currencies: every
+money figure is per ISO currency.
+
+Datetimes are stored as UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so a day or
+month is a prefix of it. Reports that bucket by day or month take
+`utc_offset_minutes` (e.g. 480 for China) so that a call at 07:00 Beijing
+time counts on its local day; 0 keeps pure UTC buckets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, text
+from sqlalchemy.sql import Executable
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from crm_desktop.domain.enums import ActivityKind
+from crm_desktop.errors import ValidationError
+from crm_desktop.services import validation as v
+from crm_desktop.store.engine import Store
+
+MAX_OFFSET_MINUTES = 14 * 60
+MAX_DAYS = 3660  # ten years of days per chart
+MAX_ROWS = 200  # alert lists: the longest idle / most overdue first
+# Bounds that every stored time sorts between. Not '0000'/'9999': against a
+# DATETIME column (NUMERIC affinity) those would compare as numbers.
+EARLIEST, LATEST = "0001-01-01", "9999-12-31"
+# The closed vocabulary of kinds, spelled out in SQL so `kind IN (...)` walks
+# ix_activity_kind_time once per kind instead of scanning all activities.
+_KINDS_SQL = ", ".join(f"'{k.value}'" for k in ActivityKind)
+
+
+@dataclass(slots=True)
+class StageValue:
+    """Open deals of one stage in one currency (currency None: the stage is empty)."""
+
+    stage_id: str
+    stage_name: str
+    position: int
+    probability: int
+    currency: str | None
+    deal_count: int
+    value_cents: int
+    weighted_cents: int
+
+
+@dataclass(slots=True)
+class FunnelStep:
+    """Deals that reached a stage (or any later one), and the share that went on."""
+
+    stage_id: str
+    stage_name: str
+    position: int
+    reached: int
+    next_reached: int | None  # None for the last step
+    conversion: float | None  # next_reached / reached; None when undefined
+
+
+@dataclass(slots=True)
+class MonthRevenue:
+    month: str  # 'YYYY-MM'
+    currency: str
+    deal_count: int
+    value_cents: int
+
+
+@dataclass(slots=True)
+class MonthComparison:
+    month: int  # 1..12
+    currency: str
+    value_cents: int
+    previous_year_cents: int
+
+
+@dataclass(slots=True)
+class DayCalls:  # fields in the order _CALLS_PER_DAY selects them
+    day: str  # 'YYYY-MM-DD'
+    owner: str | None
+    calls: int
+
+
+@dataclass(slots=True)
+class ForecastMonth:
+    month: str  # 'YYYY-MM' of expected close
+    currency: str
+    deal_count: int
+    best_case_cents: int  # every open deal wins
+    weighted_cents: int  # value x stage probability
+
+
+@dataclass(slots=True)
+class KindCount:
+    kind: str
+    count: int
+
+
+@dataclass(slots=True)
+class StaleDeal:
+    deal_id: str
+    title: str
+    stage_id: str
+    stage_name: str
+    owner: str | None
+    value_cents: int
+    currency: str
+    last_touch: datetime  # latest of last activity and stage entry
+    idle_days: int
+    stale_days: int
+
+
+@dataclass(slots=True)
+class OverdueDeal:
+    deal_id: str
+    title: str
+    stage_name: str
+    owner: str | None
+    expected_close: date
+    days_overdue: int
+    value_cents: int
+    currency: str
+
+
+# -- helpers ---------------------------------------------------------------------
+def sql_time(moment: datetime) -> str:
+    """A datetime as the store's UTC text, for comparisons in hand-written SQL."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _offset(minutes: int) -> int:
+    return v.integer("utc_offset_minutes", minutes, minimum=-MAX_OFFSET_MINUTES,
+                     maximum=MAX_OFFSET_MINUTES) or 0
+
+
+def _bucket(column: str, length: int, offset: int) -> str:
+    """SQL for the local day (length 10) or month (7) of a stored UTC time."""
+    if not offset:
+        return f"substr({column}, 1, {length})"
+    # `offset` is a validated int, so formatting it into the SQL is safe.
+    return f"substr(datetime({column}, '{offset:+d} minutes'), 1, {length})"
+
+
+def _local_start(day: date, offset: int) -> str:
+    """The stored-UTC text of local midnight starting `day`."""
+    return sql_time(datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(minutes=offset))
+
+
+def _limit(limit: int) -> int:
+    return v.integer("limit", limit, minimum=1, maximum=10_000) or MAX_ROWS
+
+
+def _rows(store: Store, sql: Executable, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        return [dict(r) for r in conn.execute(sql, params).mappings()]
+
+
+# -- pipeline ----------------------------------------------------------------------
+_PIPELINE_VALUE = text("""
+SELECT s.id AS stage_id, s.name AS stage_name, s.position, s.probability, d.currency,
+       COUNT(d.id) AS deal_count, COALESCE(SUM(d.value_cents), 0) AS value_cents,
+       (COALESCE(SUM(d.value_cents * s.probability), 0) + 50) / 100 AS weighted_cents
+FROM stage s
+LEFT JOIN deal d ON d.stage_id = s.id AND d.status = 'open'
+                 AND (:owner IS NULL OR d.owner = :owner)
+WHERE s.pipeline_id = :pipeline
+GROUP BY s.id, d.currency
+ORDER BY s.position, s.id, d.currency
+""")
+
+
+def pipeline_value(store: Store, pipeline_id: str, *, owner: str | None = None) -> list[StageValue]:
+    """Open value and probability-weighted value per stage (the board's column totals).
+
+    Every stage of the pipeline appears, in order, once per currency of its
+    deals (an empty stage once, with currency None and zeros). Weighted
+    value is rounded to the cent.
+    """
+    rows = _rows(store, _PIPELINE_VALUE, {"pipeline": pipeline_id, "owner": owner})
+    return [StageValue(**r) for r in rows]
+
+
+_FUNNEL = """
+WITH reach AS (
+  SELECT MAX(s.position) AS top
+  FROM deal_stage_history h
+  JOIN stage s ON s.id = h.to_stage_id
+  {cohort}
+  WHERE s.pipeline_id = :pipeline AND NOT s.is_lost
+  GROUP BY h.deal_id
+), tops AS (
+  SELECT top, COUNT(*) AS n FROM reach GROUP BY top
+), steps AS (
+  SELECT s.id AS stage_id, s.name AS stage_name, s.position,
+         SUM(COALESCE(t.n, 0)) OVER (ORDER BY s.position DESC, s.id DESC) AS reached
+  FROM stage s LEFT JOIN tops t ON t.top = s.position
+  WHERE s.pipeline_id = :pipeline AND NOT s.is_lost
+)
+SELECT stage_id, stage_name, position, reached,
+       LEAD(reached) OVER (ORDER BY position, stage_id) AS next_reached
+FROM steps ORDER BY position, stage_id
+"""
+# Joined only when filtering: a lookup per history row is most of the cost.
+_FUNNEL_COHORT = """
+  JOIN deal d ON d.id = h.deal_id
+    AND (:owner IS NULL OR d.owner = :owner)
+    AND (:since IS NULL OR d.created_at >= :since)
+    AND (:until IS NULL OR d.created_at < :until)
+"""
+
+
+def funnel(
+    store: Store,
+    pipeline_id: str,
+    *,
+    owner: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[FunnelStep]:
+    """Funnel conversion (销售漏斗) per stage, from the stage history.
+
+    A deal reached a stage if it was ever in it or in any later stage (a deal
+    that skipped a stage still passed it). Lost stages are not steps: a lost
+    deal counts up to the furthest stage it reached. The cohort is the deals
+    created in [since, until) when given.
+    """
+    params = {"pipeline": pipeline_id, "owner": owner,
+              "since": sql_time(since) if since else None,
+              "until": sql_time(until) if until else None}
+    steps = []
+    filtered = any(params[k] is not None for k in ("owner", "since", "until"))
+    sql = text(_FUNNEL.format(cohort=_FUNNEL_COHORT if filtered else ""))
+    for r in _rows(store, sql, params):
+        nxt = r["next_reached"]
+        conversion = nxt / r["reached"] if nxt is not None and r["reached"] else None
+        steps.append(FunnelStep(**r, conversion=conversion))
+    return steps
+
+
+# -- revenue ------------------------------------------------------------------------
+def won_revenue_by_month(
+    store: Store, year: int | None = None, *, owner: str | None = None,
+    utc_offset_minutes: int = 0,
+) -> list[MonthRevenue]:
+    """Won revenue per month of `closed_at` (赢单), per currency, oldest first.
+
+    Args:
+        year: only that (local) year; None: all months with won deals.
+    """
+    offset = _offset(utc_offset_minutes)
+    low, high = _year_bounds(year, 1, offset)
+    sql = text(f"""
+        SELECT {_bucket('closed_at', 7, offset)} AS month, currency,
+               COUNT(*) AS deal_count, SUM(value_cents) AS value_cents
+        FROM deal
+        WHERE status = 'won' AND closed_at >= :low AND closed_at < :high
+          AND (:owner IS NULL OR owner = :owner)
+        GROUP BY month, currency ORDER BY month, currency
+    """)
+    params = {"low": low, "high": high, "owner": owner}
+    return [MonthRevenue(**r) for r in _rows(store, sql, params)]
+
+
+def won_revenue_vs_previous_year(
+    store: Store, year: int, *, owner: str | None = None, utc_offset_minutes: int = 0
+) -> list[MonthComparison]:
+    """Won revenue per month of `year` beside the same month of the year before.
+
+    Only months (and currencies) with revenue in either year are listed.
+    """
+    offset = _offset(utc_offset_minutes)
+    low, high = _year_bounds(year - 1, 2, offset)
+    sql = text(f"""
+        SELECT CAST(substr(m, 6, 2) AS INTEGER) AS month, currency,
+               SUM(CASE WHEN substr(m, 1, 4) = :this THEN value_cents ELSE 0 END) AS value_cents,
+               SUM(CASE WHEN substr(m, 1, 4) = :prev THEN value_cents ELSE 0 END)
+                 AS previous_year_cents
+        FROM (SELECT {_bucket('closed_at', 7, offset)} AS m, currency, value_cents FROM deal
+              WHERE status = 'won' AND closed_at >= :low AND closed_at < :high
+                AND (:owner IS NULL OR owner = :owner))
+        GROUP BY month, currency ORDER BY month, currency
+    """)
+    params = {"low": low, "high": high, "owner": owner,
+              "this": f"{year:04d}", "prev": f"{year - 1:04d}"}
+    return [MonthComparison(**r) for r in _rows(store, sql, params)]
+
+
+def _year_bounds(year: int | None, years: int, offset: int) -> tuple[str, str]:
+    if year is None:
+        return EARLIEST, LATEST
+    year = v.integer("year", year, minimum=1900, maximum=9998) or 0
+    return _local_start(date(year, 1, 1), offset), _local_start(date(year + years, 1, 1), offset)
+
+
+def forecast(
+    store: Store, *, pipeline_id: str | None = None, owner: str | None = None,
+    from_month: str | None = None,
+) -> list[ForecastMonth]:
+    """Sales forecast (销售预测) of open deals by expected-close month, per currency.
+
+    Best case counts every deal at full value; weighted multiplies by the
+    stage probability. Deals without an expected close date are left out.
+
+    Args:
+        from_month: 'YYYY-MM' to start at (e.g. this month); default: all.
+    """
+    low = v.parse_date("from_month", f"{from_month}-01") if from_month else None
+    sql = text("""
+        SELECT substr(d.expected_close, 1, 7) AS month, d.currency, COUNT(*) AS deal_count,
+               SUM(d.value_cents) AS best_case_cents,
+               (SUM(d.value_cents * s.probability) + 50) / 100 AS weighted_cents
+        FROM deal d JOIN stage s ON s.id = d.stage_id
+        WHERE d.status = 'open' AND d.expected_close >= :low
+          AND (:pipeline IS NULL OR d.pipeline_id = :pipeline)
+          AND (:owner IS NULL OR d.owner = :owner)
+        GROUP BY month, d.currency ORDER BY month, d.currency
+    """)
+    params = {"low": low.isoformat() if low else EARLIEST, "pipeline": pipeline_id,
+              "owner": owner}
+    return [ForecastMonth(**r) for r in _rows(store, sql, params)]
+
+
+# -- activities -----------------------------------------------------------------------
+# One row per local day with its UTC bounds: each day's calls are then one
+# range of ix_activity_kind_time, grouped by owner in a small per-day sort.
+# Grouping a year of calls in one GROUP BY sorts ~200k rows and took 1.5x as
+# long; a local (shifted) day would also cost a datetime() call per row.
+_CALLS_PER_DAY = text("""
+WITH RECURSIVE days(day) AS (
+  SELECT date(:first) UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < :last
+), spans AS (
+  SELECT day, strftime('%Y-%m-%d %H:%M:%S.000000', day, :shift) AS low,
+         strftime('%Y-%m-%d %H:%M:%S.000000', day, '+1 day', :shift) AS high
+  FROM days
+)
+SELECT spans.day, NULLIF(per_owner.key, '') AS owner, per_owner.value AS calls
+FROM spans, json_each((
+  SELECT json_group_object(COALESCE(owner, ''), n) FROM (
+    SELECT owner, COUNT(*) AS n FROM activity
+    WHERE kind = 'call' AND occurred_at >= spans.low AND occurred_at < spans.high
+      AND (:owner IS NULL OR owner = :owner)
+    GROUP BY owner))) AS per_owner
+ORDER BY spans.day, owner
+""")
+
+
+def calls_per_day(
+    store: Store, since: date, until: date, *, owner: str | None = None,
+    utc_offset_minutes: int = 0,
+) -> list[DayCalls]:
+    """Calls per day and per user over the days `since`..`until` (both included).
+
+    Days without calls are not listed (the chart fills them).
+
+    Raises:
+        ValidationError: `until` before `since`, or a range over MAX_DAYS.
+    """
+    offset = _offset(utc_offset_minutes)
+    _check_range(since, until)
+    params = {"first": since.isoformat(), "last": until.isoformat(),
+              "shift": f"{-offset:+d} minutes", "owner": owner}
+    with store.read() as conn:
+        # Positional: a year for 50 users is ~18k rows, and building them from
+        # mappings cost more than the query.
+        return [DayCalls(*r) for r in conn.execute(_CALLS_PER_DAY, params)]
+
+
+def _check_range(since: date, until: date) -> None:
+    if until < since:
+        raise ValidationError("until", "The end date is before the start date.",
+                              code="validation.range")
+    if (until - since).days >= MAX_DAYS:
+        raise ValidationError("until", f"Choose at most {MAX_DAYS} days.",
+                              code="validation.range", maximum=MAX_DAYS)
+
+
+def activity_mix(
+    store: Store, since: date, until: date, *, owner: str | None = None,
+    utc_offset_minutes: int = 0,
+) -> list[KindCount]:
+    """How many activities of each kind over the days `since`..`until` (both included)."""
+    offset = _offset(utc_offset_minutes)
+    _check_range(since, until)
+    sql = text(f"""
+        SELECT kind, COUNT(*) AS count FROM activity
+        WHERE kind IN ({_KINDS_SQL}) AND occurred_at >= :low AND occurred_at < :high
+          AND (:owner IS NULL OR owner = :owner)
+        GROUP BY kind ORDER BY count DESC, kind
+    """)
+    params = {"low": _local_start(since, offset),
+              "high": _local_start(until + timedelta(days=1), offset), "owner": owner}
+    return [KindCount(**r) for r in _rows(store, sql, params)]
+
+
+# -- alerts ------------------------------------------------------------------------------
+_STALE = text("""
+SELECT * FROM (
+  SELECT d.id AS deal_id, d.title, d.stage_id, s.name AS stage_name, d.owner, d.value_cents,
+         d.currency, s.stale_days,
+         MAX(d.stage_entered_at, COALESCE(d.last_activity_at, d.stage_entered_at)) AS last_touch
+  FROM stage s
+  JOIN deal d ON d.stage_id = s.id AND d.status = 'open'
+  WHERE s.stale_days IS NOT NULL
+    AND (:pipeline IS NULL OR s.pipeline_id = :pipeline)
+    AND (:owner IS NULL OR d.owner = :owner))
+WHERE julianday(:now) - julianday(last_touch) >= stale_days
+ORDER BY last_touch, deal_id LIMIT :limit
+""").columns(last_touch=UTCDateTime())
+
+
+def stale_deals(
+    store: Store, now: datetime | None = None, *, pipeline_id: str | None = None,
+    owner: str | None = None, limit: int = MAX_ROWS,
+) -> list[StaleDeal]:
+    """Open deals with no activity and no stage move for their stage's `stale_days`.
+
+    Stages without `stale_days` never make deals stale. Longest idle first,
+    at most `limit` of them.
+    """
+    moment = now or datetime.now(UTC)
+    params = {"now": sql_time(moment), "pipeline": pipeline_id, "owner": owner,
+              "limit": _limit(limit)}
+    out = []
+    for r in _rows(store, _STALE, params):
+        idle = (moment - r["last_touch"]).days
+        out.append(StaleDeal(**r, idle_days=idle))
+    return out
+
+
+_OVERDUE = text("""
+SELECT d.id AS deal_id, d.title, s.name AS stage_name, d.owner, d.expected_close,
+       CAST(julianday(:today) - julianday(d.expected_close) AS INTEGER) AS days_overdue,
+       d.value_cents, d.currency
+FROM deal d JOIN stage s ON s.id = d.stage_id
+WHERE d.status = 'open' AND d.expected_close < :today
+  AND (:pipeline IS NULL OR d.pipeline_id = :pipeline)
+  AND (:owner IS NULL OR d.owner = :owner)
+ORDER BY d.expected_close, d.id LIMIT :limit
+""").columns(expected_close=Date())
+
+
+def overdue_deals(
+    store: Store, today: date | None = None, *, pipeline_id: str | None = None,
+    owner: str | None = None, limit: int = MAX_ROWS,
+) -> list[OverdueDeal]:
+    """Open deals whose expected close date has passed (已逾期), most overdue first.
+
+    Args:
+        today: the local date (default: today on this machine).
+        limit: at most this many deals.
+    """
+    day = today or date.today()
+    params = {"today": day.isoformat(), "pipeline": pipeline_id, "owner": owner,
+              "limit": _limit(limit)}
+    return [OverdueDeal(**r) for r in _rows(store, _OVERDUE, params)]
