@@ -246,7 +246,17 @@ class CustomValue(SQLModel, table=True):
 
 SYNCED_MODELS: dict[str, type[SQLModel]] = {
     m.__tablename__: m  # type: ignore[misc]
-    for m in (Company, Contact, Pipeline, Stage, Deal, DealStageHistory, Activity, Task, Tag,
-              CustomField)
+    for m in (
+        Company,
+        Contact,
+        Pipeline,
+        Stage,
+        Deal,
+        DealStageHistory,
+        Activity,
+        Task,
+        Tag,
+        CustomField,
+    )
 }
 APPEND_ONLY_ENTITIES = frozenset({"activity", "deal_stage_history"})

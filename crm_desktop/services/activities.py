@@ -111,12 +111,17 @@ def log_call(
         activity_id = _insert_activity(tx, values)
         task_id = None
         if days is not None:
-            task_id = tx.insert(Task, {
-                "title": title or f"Follow up: {contact['name']}",
-                "due_at": tx.now + timedelta(days=days),
-                "contact_id": contact_id, "company_id": contact["company_id"],
-                "deal_id": values["deal_id"], "owner": current_user(),
-            })
+            task_id = tx.insert(
+                Task,
+                {
+                    "title": title or f"Follow up: {contact['name']}",
+                    "due_at": tx.now + timedelta(days=days),
+                    "contact_id": contact_id,
+                    "company_id": contact["company_id"],
+                    "deal_id": values["deal_id"],
+                    "owner": current_user(),
+                },
+            )
     return OpResult(LoggedCall(activity_id, task_id), tx.changes)
 
 
@@ -153,8 +158,11 @@ def log_activity(
         "deal_id": v.optional_text("deal_id", deal_id, 64),
     }
     if not (values["contact_id"] or values["company_id"] or values["deal_id"]):
-        raise ValidationError("contact_id", "Link the activity to a contact, company or deal.",
-                              code="validation.required")
+        raise ValidationError(
+            "contact_id",
+            "Link the activity to a contact, company or deal.",
+            code="validation.required",
+        )
     with store.write() as tx:
         activity_id = _insert_activity(tx, values)
     return OpResult(activity_id, tx.changes)
@@ -173,8 +181,9 @@ def _insert_activity(tx: WriteTx, values: Row) -> str:
 def _fill_links(conn: Connection, values: Row) -> None:
     """Check the linked records exist, and complete links they imply."""
     if values.get("deal_id"):
-        deal = _row(conn, Deal, values["deal_id"], "deal_id",
-                    col(Deal.contact_id), col(Deal.company_id))
+        deal = _row(
+            conn, Deal, values["deal_id"], "deal_id", col(Deal.contact_id), col(Deal.company_id)
+        )
         values["contact_id"] = values.get("contact_id") or deal["contact_id"]
         values["company_id"] = values.get("company_id") or deal["company_id"]
     if values.get("contact_id"):
@@ -187,8 +196,9 @@ def _fill_links(conn: Connection, values: Row) -> None:
 def _row(conn: Connection, model: Any, record_id: str, field: str, *columns: Any) -> Row:
     found = conn.execute(select(model.id, *columns).where(model.id == record_id)).mappings().first()
     if found is None:
-        raise ValidationError(field, f"No {model.__tablename__} with id {record_id}.",
-                              code="validation.reference")
+        raise ValidationError(
+            field, f"No {model.__tablename__} with id {record_id}.", code="validation.reference"
+        )
     return dict(found)
 
 
@@ -196,8 +206,10 @@ def delete_activity(store: Store, activity_id: str) -> OpResult[None]:
     """Delete an activity (the only way to correct one) and refresh the derived activity times."""
     with store.write() as tx:
         row = tx.delete(Activity, activity_id)
-        for model, column, record_id in ((Contact, col(Activity.contact_id), row["contact_id"]),
-                                         (Deal, col(Activity.deal_id), row["deal_id"])):
+        for model, column, record_id in (
+            (Contact, col(Activity.contact_id), row["contact_id"]),
+            (Deal, col(Activity.deal_id), row["deal_id"]),
+        ):
             if record_id:
                 _refresh_last_activity(tx, model, column, record_id)
     return OpResult(None, tx.changes)
@@ -208,7 +220,8 @@ def _refresh_last_activity(tx: WriteTx, model: Any, column: Any, record_id: str)
     latest = select(func.max(col(Activity.occurred_at))).where(column == record_id)
     table = model.__table__
     tx.conn.execute(
-        update(table).where(table.c.id == record_id)
+        update(table)
+        .where(table.c.id == record_id)
         .values(last_activity_at=latest.scalar_subquery())
     )
 
@@ -227,11 +240,14 @@ def timeline(
     company and of all its contacts) or `deal_id`. Tasks are placed at their
     done time, else due time, else creation time.
     """
-    given = {k: x for k, x in (("contact_id", contact_id), ("company_id", company_id),
-                               ("deal_id", deal_id)) if x}
+    given = {
+        k: x
+        for k, x in (("contact_id", contact_id), ("company_id", company_id), ("deal_id", deal_id))
+        if x
+    }
     if len(given) != 1:
         raise ValidationError("contact_id", "Give exactly one of contact_id, company_id, deal_id.")
-    (key, record_id), = given.items()
+    ((key, record_id),) = given.items()
     limit = v.integer("limit", limit, minimum=1, maximum=10_000) or 100
     with store.read() as conn:
         rows = conn.execute(_timeline_sql(key), {"id": record_id, "n": limit}).mappings()

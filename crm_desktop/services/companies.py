@@ -18,10 +18,22 @@ from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import WriteTx
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset({
-    "name", "industry", "website", "phone", "email", "address", "city", "country", "grade",
-    "tags", "owner", "notes",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "industry",
+        "website",
+        "phone",
+        "email",
+        "address",
+        "city",
+        "country",
+        "grade",
+        "tags",
+        "owner",
+        "notes",
+    }
+)
 # Records that point at a company: deleting it must say what happens to them.
 LINKED_MODELS = (Contact, Deal, Activity, Task)
 
@@ -30,7 +42,9 @@ def clean_company(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:
         name = sorted(unknown)[0]
-        raise ValidationError(name, f"Companies have no field '{name}'.", code="validation.unknown_field")
+        raise ValidationError(
+            name, f"Companies have no field '{name}'.", code="validation.unknown_field"
+        )
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "phone":
@@ -48,7 +62,9 @@ def clean_company(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any
     return out
 
 
-def create_company(store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None) -> OpResult[str]:
+def create_company(
+    store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+) -> OpResult[str]:
     row = clean_company(values, creating=True)
     row.setdefault("owner", current_user())
     with store.write() as tx:
@@ -59,7 +75,10 @@ def create_company(store: Store, values: Mapping[str, Any], custom: Mapping[str,
 
 
 def update_company(
-    store: Store, company_id: str, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+    store: Store,
+    company_id: str,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
 ) -> OpResult[dict[str, Any]]:
     row = clean_company(values, creating=False)
     with store.write() as tx:
@@ -89,7 +108,9 @@ def linked_counts(tx: WriteTx, company_id: str) -> dict[str, int]:
     return counts
 
 
-def delete_company(store: Store, company_id: str, *, detach: bool = False) -> OpResult[dict[str, int]]:
+def delete_company(
+    store: Store, company_id: str, *, detach: bool = False
+) -> OpResult[dict[str, int]]:
     """Delete a company.
 
     Rule: a company that contacts, deals, activities or tasks point at is not

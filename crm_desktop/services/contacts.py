@@ -19,10 +19,25 @@ from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import WriteTx
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset({
-    "name", "company_id", "title", "phones", "emails", "address", "birthday", "source",
-    "grade", "tags", "owner", "notes", "consent_email", "consent_call", "consent_sms",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "company_id",
+        "title",
+        "phones",
+        "emails",
+        "address",
+        "birthday",
+        "source",
+        "grade",
+        "tags",
+        "owner",
+        "notes",
+        "consent_email",
+        "consent_call",
+        "consent_sms",
+    }
+)
 BULK_BATCH = 5_000
 
 
@@ -46,7 +61,9 @@ def clean_contact(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:
         name = sorted(unknown)[0]
-        raise ValidationError(name, f"Contacts have no field '{name}'.", code="validation.unknown_field")
+        raise ValidationError(
+            name, f"Contacts have no field '{name}'.", code="validation.unknown_field"
+        )
     out: dict[str, Any] = {}
     for key, value in values.items():
         out[key] = _CLEANERS[key](key, value)
@@ -59,10 +76,16 @@ def _phones(field_name: str, value: Any) -> list[dict[str, str]]:
     items = _listify(value)
     result = []
     for index, item in enumerate(items):
-        label, raw = (item.get("label", ""), item.get("number", "")) if isinstance(item, Mapping) else ("", item)
+        label, raw = (
+            (item.get("label", ""), item.get("number", ""))
+            if isinstance(item, Mapping)
+            else ("", item)
+        )
         if not str(raw).strip():
             continue
-        number = v.phone_number(f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw))
+        number = v.phone_number(
+            f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw)
+        )
         result.append({"label": str(label or "mobile"), "number": number})
     return result
 
@@ -71,10 +94,16 @@ def _emails(field_name: str, value: Any) -> list[dict[str, str]]:
     items = _listify(value)
     result = []
     for index, item in enumerate(items):
-        label, raw = (item.get("label", ""), item.get("address", "")) if isinstance(item, Mapping) else ("", item)
+        label, raw = (
+            (item.get("label", ""), item.get("address", ""))
+            if isinstance(item, Mapping)
+            else ("", item)
+        )
         if not str(raw).strip():
             continue
-        address = v.email_address(f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw))
+        address = v.email_address(
+            f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw)
+        )
         result.append({"label": str(label or "work"), "address": address})
     return result
 
@@ -113,11 +142,18 @@ _CLEANERS: dict[str, Callable[[str, Any], Any]] = {
 
 
 def _check_company(conn: Connection, company_id: str | None) -> None:
-    if company_id and conn.execute(select(Company.id).where(Company.id == company_id)).first() is None:  # type: ignore[arg-type]
-        raise ValidationError("company_id", f"No company with id {company_id}.", code="validation.reference")
+    if (
+        company_id
+        and conn.execute(select(Company.id).where(Company.id == company_id)).first() is None
+    ):  # type: ignore[arg-type]
+        raise ValidationError(
+            "company_id", f"No company with id {company_id}.", code="validation.reference"
+        )
 
 
-def create_contact(store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None) -> OpResult[str]:
+def create_contact(
+    store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+) -> OpResult[str]:
     """Create one contact; returns its id. Nothing is written if any field is invalid."""
     row = clean_contact(values, creating=True)
     row.setdefault("owner", current_user())
@@ -162,13 +198,23 @@ def create_contacts(
     return OpResult(result, changes)
 
 
-def _write_batch(store: Store, batch: list[dict[str, Any]], result: BulkResult, changes: Any) -> None:
+def _write_batch(
+    store: Store, batch: list[dict[str, Any]], result: BulkResult, changes: Any
+) -> None:
     with store.write() as tx:
         companies = {r["company_id"] for r in batch if r.get("company_id")}
-        known = set(tx.conn.execute(select(Company.id).where(Company.id.in_(companies))).scalars()) if companies else set()  # type: ignore[attr-defined]
+        known = (
+            set(tx.conn.execute(select(Company.id).where(Company.id.in_(companies))).scalars())
+            if companies
+            else set()
+        )  # type: ignore[attr-defined]
         missing = companies - known
         if missing:
-            raise ValidationError("company_id", f"No company with id {sorted(missing)[0]}.", code="validation.reference")
+            raise ValidationError(
+                "company_id",
+                f"No company with id {sorted(missing)[0]}.",
+                code="validation.reference",
+            )
         ensure_tags(tx, {t for r in batch for t in r.get("tags") or ()})
         result.ids.extend(tx.insert_many(Contact, batch))
     for kind in ("created", "updated"):
@@ -177,7 +223,10 @@ def _write_batch(store: Store, batch: list[dict[str, Any]], result: BulkResult, 
 
 
 def update_contact(
-    store: Store, contact_id: str, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+    store: Store,
+    contact_id: str,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
 ) -> OpResult[dict[str, Any]]:
     """Edit fields of a contact; returns the old values of the fields that changed."""
     row = clean_contact(values, creating=False)
@@ -217,7 +266,9 @@ def get_contact(store: Store, contact_id: str) -> ContactDetail:
         contact = Contact(**row)
         company = None
         if contact.company_id:
-            company = conn.execute(select(Company.name).where(Company.id == contact.company_id)).scalar()  # type: ignore[arg-type]
+            company = conn.execute(
+                select(Company.name).where(Company.id == contact.company_id)
+            ).scalar()  # type: ignore[arg-type]
         return ContactDetail(contact, company, custom_values(conn, contact_id))
 
 
@@ -226,7 +277,8 @@ def touch_activity(tx: WriteTx, contact_id: str | None, when: Any) -> None:
     if contact_id:
         table = Contact.__table__  # type: ignore[attr-defined]
         tx.conn.execute(
-            update(table).where(table.c.id == contact_id)
+            update(table)
+            .where(table.c.id == contact_id)
             .where((table.c.last_activity_at.is_(None)) | (table.c.last_activity_at < when))
             .values(last_activity_at=when)
         )

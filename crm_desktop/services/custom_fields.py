@@ -34,19 +34,33 @@ def define_field(
     field_type = v.one_of("type", field_type, CustomFieldType)
     key = v.required_text("key", key, 40).lower()
     if not set(key) <= KEY_CHARS or key[0].isdigit():
-        raise ValidationError("key", "key may hold only a-z, 0-9 and _, and not start with a digit.")
+        raise ValidationError(
+            "key", "key may hold only a-z, 0-9 and _, and not start with a digit."
+        )
     choices = [c for c in (v.optional_text("options", o, 100) for o in options or []) if c]
     if field_type == CustomFieldType.CHOICE and not choices:
-        raise ValidationError("options", "A choice field needs at least one option.", code="validation.required")
+        raise ValidationError(
+            "options", "A choice field needs at least one option.", code="validation.required"
+        )
     with store.write() as tx:
         if fields_by_key(tx.conn, entity).get(key):
-            raise ValidationError("key", f"{entity} already has a field '{key}'.", code="validation.duplicate")
+            raise ValidationError(
+                "key", f"{entity} already has a field '{key}'.", code="validation.duplicate"
+            )
         if position is None:
             position = len(fields_by_key(tx.conn, entity))
-        field_id = tx.insert(CustomField, {
-            "entity": entity, "key": key, "label": v.required_text("label", label),
-            "type": field_type, "options": choices, "required": required, "position": position,
-        })
+        field_id = tx.insert(
+            CustomField,
+            {
+                "entity": entity,
+                "key": key,
+                "label": v.required_text("label", label),
+                "type": field_type,
+                "options": choices,
+                "required": required,
+                "position": position,
+            },
+        )
     return OpResult(field_id, tx.changes)
 
 
@@ -70,14 +84,18 @@ def clean_custom_values(
     unknown = set(values) - set(fields)
     if unknown:
         name = sorted(unknown)[0]
-        raise ValidationError(name, f"{entity} has no field '{name}'.", code="validation.unknown_field")
+        raise ValidationError(
+            name, f"{entity} has no field '{name}'.", code="validation.unknown_field"
+        )
     cleaned: dict[str, Any] = {}
     for key, definition in fields.items():
         if key not in values and not creating:
             continue
         value = _typed(definition, values.get(key))
         if value is None and definition.required:
-            raise ValidationError(key, f"{definition.label} is required.", code="validation.required")
+            raise ValidationError(
+                key, f"{definition.label} is required.", code="validation.required"
+            )
         if key in values or value is not None:
             cleaned[CUSTOM_PREFIX + definition.id] = value
     return cleaned
@@ -91,7 +109,9 @@ def _typed(definition: CustomField, value: Any) -> Any:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValidationError(key, f"{definition.label}: '{value}' is not a number.", code="validation.number") from None
+            raise ValidationError(
+                key, f"{definition.label}: '{value}' is not a number.", code="validation.number"
+            ) from None
         return int(number) if number.is_integer() else number
     if definition.type == CustomFieldType.DATE:
         parsed = v.parse_date(key, value)

@@ -43,10 +43,23 @@ from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset({
-    "title", "company_id", "contact_id", "pipeline_id", "stage_id", "value", "value_cents",
-    "currency", "expected_close", "owner", "notes", "tags", "lost_reason",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "company_id",
+        "contact_id",
+        "pipeline_id",
+        "stage_id",
+        "value",
+        "value_cents",
+        "currency",
+        "expected_close",
+        "owner",
+        "notes",
+        "tags",
+        "lost_reason",
+    }
+)
 # Fields whose change is a stage move, not a plain edit.
 MOVE_FIELDS = ("pipeline_id", "stage_id", "lost_reason")
 MAX_REASON = 1000
@@ -99,8 +112,9 @@ def clean_deal(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
 
 def _cents(field_name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(field_name, f"{field_name} must be a whole number of cents.",
-                              code="validation.number")
+        raise ValidationError(
+            field_name, f"{field_name} must be a whole number of cents.", code="validation.number"
+        )
     if value < 0:
         raise ValidationError(
             field_name, f"{field_name} must not be negative.", code="validation.number"
@@ -130,8 +144,9 @@ def _check_links(conn: Connection, row: Mapping[str, Any]) -> None:
         record_id = row.get(key)
         query = select(model.id).where(model.id == record_id)
         if record_id and conn.execute(query).first() is None:
-            raise ValidationError(key, f"No {model.__tablename__} with id {record_id}.",
-                                  code="validation.reference")
+            raise ValidationError(
+                key, f"No {model.__tablename__} with id {record_id}.", code="validation.reference"
+            )
 
 
 def _contact_company(conn: Connection, contact_id: str | None) -> str | None:
@@ -146,19 +161,22 @@ def _target_stage(conn: Connection, pipeline_id: str | None, stage_id: str | Non
     if stage_id:
         stage = stage_row(conn, stage_id)
         if pipeline_id and stage["pipeline_id"] != pipeline_id:
-            raise ValidationError("stage_id", "The stage belongs to another pipeline.",
-                                  code="validation.reference")
+            raise ValidationError(
+                "stage_id", "The stage belongs to another pipeline.", code="validation.reference"
+            )
         return stage
     if not pipeline_id:
         pipeline_id = conn.execute(
             select(col(Pipeline.id)).order_by(col(Pipeline.position), col(Pipeline.id)).limit(1)
         ).scalar()
         if pipeline_id is None:
-            raise ValidationError("pipeline_id", "Create a pipeline before adding deals.",
-                                  code="validation.required")
+            raise ValidationError(
+                "pipeline_id", "Create a pipeline before adding deals.", code="validation.required"
+            )
     elif not conn.execute(select(col(Pipeline.id)).where(col(Pipeline.id) == pipeline_id)).first():
-        raise ValidationError("pipeline_id", f"No pipeline with id {pipeline_id}.",
-                              code="validation.reference")
+        raise ValidationError(
+            "pipeline_id", f"No pipeline with id {pipeline_id}.", code="validation.reference"
+        )
     first = first_open_stage(conn, pipeline_id)
     if first is None:
         raise ValidationError("pipeline_id", "The pipeline has no open stage for new deals.")
@@ -167,8 +185,13 @@ def _target_stage(conn: Connection, pipeline_id: str | None, stage_id: str | Non
 
 def _status_values(stage: Row, deal: Row | None, lost_reason: str | None, now: datetime) -> Row:
     """Status, closed_at and lost_reason that go with being in `stage`."""
-    status = (DealStatus.WON if stage["is_won"]
-              else DealStatus.LOST if stage["is_lost"] else DealStatus.OPEN)
+    status = (
+        DealStatus.WON
+        if stage["is_won"]
+        else DealStatus.LOST
+        if stage["is_lost"]
+        else DealStatus.OPEN
+    )
     if status is DealStatus.OPEN:
         return {"status": status.value, "closed_at": None, "lost_reason": None}
     # Moving between two won (or two lost) stages keeps the original close time.
@@ -186,10 +209,16 @@ def _status_values(stage: Row, deal: Row | None, lost_reason: str | None, now: d
 
 # -- moves -----------------------------------------------------------------------
 def _record_move(tx: WriteTx, deal_id: str, from_stage: str | None, to_stage: str) -> str:
-    return tx.insert(DealStageHistory, {
-        "deal_id": deal_id, "from_stage_id": from_stage, "to_stage_id": to_stage,
-        "moved_at": tx.now, "moved_by": current_user(),
-    })
+    return tx.insert(
+        DealStageHistory,
+        {
+            "deal_id": deal_id,
+            "from_stage_id": from_stage,
+            "to_stage_id": to_stage,
+            "moved_at": tx.now,
+            "moved_by": current_user(),
+        },
+    )
 
 
 def _move(tx: WriteTx, deal: Row, stage: Row, lost_reason: str | None) -> tuple[Row, str | None]:
@@ -205,14 +234,19 @@ def _move(tx: WriteTx, deal: Row, stage: Row, lost_reason: str | None) -> tuple[
 
 
 def move_deal_in(
-    tx: WriteTx, deal_id: str, stage: Row, *, lost_reason: str | None = None,
+    tx: WriteTx,
+    deal_id: str,
+    stage: Row,
+    *,
+    lost_reason: str | None = None,
     allow_pipeline_change: bool = False,
 ) -> str | None:
     """Move a deal inside the caller's transaction; returns the history row id (None: no move)."""
     deal = tx.get_row(Deal, deal_id)
     if stage["pipeline_id"] != deal["pipeline_id"] and not allow_pipeline_change:
-        raise ValidationError("stage_id", "The stage belongs to another pipeline.",
-                              code="validation.reference")
+        raise ValidationError(
+            "stage_id", "The stage belongs to another pipeline.", code="validation.reference"
+        )
     if stage["id"] == deal["stage_id"]:
         # A drop back onto its own column changes nothing (not even a status
         # set in place by win/lose in a pipeline without closing stages).
@@ -352,10 +386,15 @@ def create_deal(
         row.update(_status_values(stage, None, row.pop("lost_reason", None), tx.now))
         row.update(clean_custom_values(tx.conn, "deal", custom or {}, creating=True))
         ensure_tags(tx, set(row.get("tags") or ()))
-        deal_id = tx.insert(Deal, {
-            **row, "pipeline_id": stage["pipeline_id"], "stage_id": stage["id"],
-            "stage_entered_at": tx.now,
-        })
+        deal_id = tx.insert(
+            Deal,
+            {
+                **row,
+                "pipeline_id": stage["pipeline_id"],
+                "stage_id": stage["id"],
+                "stage_entered_at": tx.now,
+            },
+        )
         # The first history row: the funnel counts the stage a deal starts in as reached.
         _record_move(tx, deal_id, None, stage["id"])
     return OpResult(deal_id, tx.changes)
@@ -419,8 +458,13 @@ def get_deal(store: Store, deal_id: str) -> DealDetail:
     deal, pipeline, stage = table_of(Deal), table_of(Pipeline), table_of(Stage)
     company, contact = table_of(Company), table_of(Contact)
     query = (
-        select(deal, pipeline.c.name.label("pipeline_name"), stage.c.name.label("stage_name"),
-               company.c.name.label("company_name"), contact.c.name.label("contact_name"))
+        select(
+            deal,
+            pipeline.c.name.label("pipeline_name"),
+            stage.c.name.label("stage_name"),
+            company.c.name.label("company_name"),
+            contact.c.name.label("contact_name"),
+        )
         .join(pipeline, pipeline.c.id == deal.c.pipeline_id)
         .join(stage, stage.c.id == deal.c.stage_id)
         .outerjoin(company, company.c.id == deal.c.company_id)
@@ -433,8 +477,14 @@ def get_deal(store: Store, deal_id: str) -> DealDetail:
             raise NotFoundError("deal", deal_id)
         names = ("pipeline_name", "stage_name", "company_name", "contact_name")
         record = Deal(**{k: val for k, val in row.items() if k not in names})
-        return DealDetail(record, row["pipeline_name"], row["stage_name"], row["company_name"],
-                          row["contact_name"], custom_values(conn, deal_id))
+        return DealDetail(
+            record,
+            row["pipeline_name"],
+            row["stage_name"],
+            row["company_name"],
+            row["contact_name"],
+            custom_values(conn, deal_id),
+        )
 
 
 def deal_history(store: Store, deal_id: str) -> list[StageMove]:
@@ -446,8 +496,15 @@ def deal_history(store: Store, deal_id: str) -> list[StageMove]:
     h = table_of(DealStageHistory)
     from_stage, to_stage = table_of(Stage).alias("from_stage"), table_of(Stage).alias("to_stage")
     query = (
-        select(h.c.id, h.c.from_stage_id, from_stage.c.name, h.c.to_stage_id, to_stage.c.name,
-               h.c.moved_at, h.c.moved_by)
+        select(
+            h.c.id,
+            h.c.from_stage_id,
+            from_stage.c.name,
+            h.c.to_stage_id,
+            to_stage.c.name,
+            h.c.moved_at,
+            h.c.moved_by,
+        )
         .select_from(h)
         .outerjoin(from_stage, from_stage.c.id == h.c.from_stage_id)
         .outerjoin(to_stage, to_stage.c.id == h.c.to_stage_id)
@@ -471,8 +528,12 @@ def list_deals(
 ) -> list[Deal]:
     """Deals matching the filters, most recently moved first."""
     query = select(Deal)
-    for column, value in ((col(Deal.pipeline_id), pipeline_id), (col(Deal.stage_id), stage_id),
-                          (col(Deal.status), status), (col(Deal.owner), owner)):
+    for column, value in (
+        (col(Deal.pipeline_id), pipeline_id),
+        (col(Deal.stage_id), stage_id),
+        (col(Deal.status), status),
+        (col(Deal.owner), owner),
+    ):
         if value is not None:
             query = query.where(column == value)
     query = query.order_by(col(Deal.stage_entered_at).desc(), col(Deal.id).desc())
@@ -486,7 +547,8 @@ def touch_deal_activity(tx: WriteTx, deal_id: str | None, when: datetime) -> Non
     if deal_id:
         table = table_of(Deal)
         tx.conn.execute(
-            update(table).where(table.c.id == deal_id)
+            update(table)
+            .where(table.c.id == deal_id)
             .where((table.c.last_activity_at.is_(None)) | (table.c.last_activity_at < when))
             .values(last_activity_at=when)
         )

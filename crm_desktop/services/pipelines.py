@@ -87,7 +87,8 @@ def stage_row(conn: Connection, stage_id: str, field: str = "stage_id") -> Row:
 def stage_rows(conn: Connection, pipeline_id: str) -> list[Row]:
     """The stages of a pipeline in board order."""
     rows = conn.execute(
-        select(Stage).where(col(Stage.pipeline_id) == pipeline_id)
+        select(Stage)
+        .where(col(Stage.pipeline_id) == pipeline_id)
         .order_by(col(Stage.position), col(Stage.id))
     ).mappings()
     return [dict(r) for r in rows]
@@ -139,10 +140,13 @@ def create_pipeline(
 def _insert_pipeline(tx: WriteTx, name: str, stages: list[dict[str, Any]]) -> str:
     position = tx.conn.execute(select(func.count()).select_from(Pipeline)).scalar_one()
     pipeline_id = tx.insert(Pipeline, {"name": name, "position": int(position)})
-    tx.insert_many(Stage, [
-        {**stage, "pipeline_id": pipeline_id, "position": index}
-        for index, stage in enumerate(stages)
-    ])
+    tx.insert_many(
+        Stage,
+        [
+            {**stage, "pipeline_id": pipeline_id, "position": index}
+            for index, stage in enumerate(stages)
+        ],
+    )
     return pipeline_id
 
 
@@ -169,8 +173,10 @@ def ensure_default_pipeline(store: Store, language: str = "en") -> OpResult[str]
     stages = [
         {
             "name": s.name_zh if language == "zh" else s.name_en,
-            "probability": s.probability, "stale_days": s.stale_days,
-            "is_won": s.is_won, "is_lost": s.is_lost,
+            "probability": s.probability,
+            "stale_days": s.stale_days,
+            "is_won": s.is_won,
+            "is_lost": s.is_lost,
         }
         for s in DEFAULT_STAGES
     ]
@@ -194,9 +200,11 @@ def rename_pipeline(store: Store, pipeline_id: str, name: str) -> OpResult[dict[
 def reorder_pipelines(store: Store, pipeline_ids: Sequence[str]) -> OpResult[None]:
     """Put all pipelines in the given order (every pipeline id exactly once)."""
     with store.write() as tx:
-        current = list(tx.conn.execute(
-            select(col(Pipeline.id)).order_by(col(Pipeline.position), col(Pipeline.id))
-        ).scalars())
+        current = list(
+            tx.conn.execute(
+                select(col(Pipeline.id)).order_by(col(Pipeline.position), col(Pipeline.id))
+            ).scalars()
+        )
         _reposition(tx, Pipeline, current, pipeline_ids, "pipeline_ids")
     return OpResult(None, tx.changes)
 
@@ -351,9 +359,7 @@ def _reposition(
         tx.update(model, record_id, {"position": index})  # writes only positions that changed
 
 
-def delete_stage(
-    store: Store, stage_id: str, move_deals_to: str | None = None
-) -> OpResult[int]:
+def delete_stage(store: Store, stage_id: str, move_deals_to: str | None = None) -> OpResult[int]:
     """Delete a stage; its deals (if any) move to `move_deals_to` first.
 
     The moves are ordinary stage moves (history rows, stage_entered_at). The
@@ -384,7 +390,8 @@ def delete_stage(
 def _move_target(conn: Connection, stage: Row, target_id: str | None) -> Row:
     if not target_id:
         raise ValidationError(
-            "move_deals_to", "The stage has deals: choose the stage to move them to.",
+            "move_deals_to",
+            "The stage has deals: choose the stage to move them to.",
             code="validation.required",
         )
     target = stage_row(conn, target_id, "move_deals_to")

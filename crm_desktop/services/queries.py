@@ -60,8 +60,10 @@ class ContactFilter:
         """(join, where, params) for these filters."""
         join, clauses, params = "", [], {}
         if self.tag:
-            join = ("JOIN record_tag rt ON rt.record_id = c.id AND rt.entity = 'contact' "
-                    "AND rt.tag = :tag")
+            join = (
+                "JOIN record_tag rt ON rt.record_id = c.id AND rt.entity = 'contact' "
+                "AND rt.tag = :tag"
+            )
             params["tag"] = self.tag
         if self.owner:
             clauses.append("c.owner = :owner")
@@ -75,11 +77,21 @@ class ContactFilter:
 class ContactQuery:
     """One sorted, filtered view of the contacts, paged by key or by offset."""
 
-    def __init__(self, store: Store, *, sort: str = "name", descending: bool = False,
-                 filters: ContactFilter | None = None):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        sort: str = "name",
+        descending: bool = False,
+        filters: ContactFilter | None = None,
+    ):
         if sort not in CONTACT_SORTS:
-            raise ValidationError("sort", f"Cannot sort contacts by '{sort}'.", code="validation.choice",
-                                  choices=list(CONTACT_SORTS))
+            raise ValidationError(
+                "sort",
+                f"Cannot sort contacts by '{sort}'.",
+                code="validation.choice",
+                choices=list(CONTACT_SORTS),
+            )
         self.store = store
         self.column = CONTACT_SORTS[sort]
         self.descending = descending
@@ -125,15 +137,17 @@ class ContactQuery:
         if index >= len(anchors):
             return []
         with self.store.read() as conn:
-            return self._fetch(conn, anchors[index], limit, inclusive=True,
-                               offset=offset - index * ANCHOR_STEP)
+            return self._fetch(
+                conn, anchors[index], limit, inclusive=True, offset=offset - index * ANCHOR_STEP
+            )
 
     def _order(self) -> str:
         direction = "DESC" if self.descending else "ASC"
         return f"{self.column} {direction}, c.id {direction}"
 
-    def _fetch(self, conn: Connection, key: Key | None, limit: int, *, inclusive: bool,
-               offset: int) -> list[ContactRow]:
+    def _fetch(
+        self, conn: Connection, key: Key | None, limit: int, *, inclusive: bool, offset: int
+    ) -> list[ContactRow]:
         limit = min(limit, MAX_PAGE + 1)
         join, where, params = self.filters.where()
         clauses = [where] if where else []
@@ -156,17 +170,36 @@ def _contact_row(r: Any) -> ContactRow:
     phones = json.loads(r[5]) if r[5] else []
     emails = json.loads(r[6]) if r[6] else []
     return ContactRow(
-        id=r[0], name=r[1], company_id=r[2], company_name=r[3], title=r[4],
+        id=r[0],
+        name=r[1],
+        company_id=r[2],
+        company_name=r[3],
+        title=r[4],
         phone=phones[0]["number"] if phones else None,
         email=emails[0]["address"] if emails else None,
-        owner=r[7], tags=json.loads(r[8]) if r[8] else [], updated_at=r[9], sort_key=r[10],
+        owner=r[7],
+        tags=json.loads(r[8]) if r[8] else [],
+        updated_at=r[9],
+        sort_key=r[10],
     )
 
 
-def list_contacts(store: Store, *, limit: int = 100, sort: str = "name", descending: bool = False,
-                  tag: str | None = None, owner: str | None = None,
-                  company_id: str | None = None, after: Key | None = None) -> Page:
+def list_contacts(
+    store: Store,
+    *,
+    limit: int = 100,
+    sort: str = "name",
+    descending: bool = False,
+    tag: str | None = None,
+    owner: str | None = None,
+    company_id: str | None = None,
+    after: Key | None = None,
+) -> Page:
     """One page of contacts; see `ContactQuery` for paging through all of them."""
-    query = ContactQuery(store, sort=sort, descending=descending,
-                         filters=ContactFilter(tag=tag, owner=owner, company_id=company_id))
+    query = ContactQuery(
+        store,
+        sort=sort,
+        descending=descending,
+        filters=ContactFilter(tag=tag, owner=owner, company_id=company_id),
+    )
     return query.page_after(after, limit)

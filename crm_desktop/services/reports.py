@@ -136,8 +136,12 @@ def sql_time(moment: datetime) -> str:
 
 
 def _offset(minutes: int) -> int:
-    return v.integer("utc_offset_minutes", minutes, minimum=-MAX_OFFSET_MINUTES,
-                     maximum=MAX_OFFSET_MINUTES) or 0
+    return (
+        v.integer(
+            "utc_offset_minutes", minutes, minimum=-MAX_OFFSET_MINUTES, maximum=MAX_OFFSET_MINUTES
+        )
+        or 0
+    )
 
 
 def _bucket(column: str, length: int, offset: int) -> str:
@@ -231,9 +235,12 @@ def funnel(
     deal counts up to the furthest stage it reached. The cohort is the deals
     created in [since, until) when given.
     """
-    params = {"pipeline": pipeline_id, "owner": owner,
-              "since": sql_time(since) if since else None,
-              "until": sql_time(until) if until else None}
+    params = {
+        "pipeline": pipeline_id,
+        "owner": owner,
+        "since": sql_time(since) if since else None,
+        "until": sql_time(until) if until else None,
+    }
     steps = []
     filtered = any(params[k] is not None for k in ("owner", "since", "until"))
     sql = text(_FUNNEL.format(cohort=_FUNNEL_COHORT if filtered else ""))
@@ -246,7 +253,10 @@ def funnel(
 
 # -- revenue ------------------------------------------------------------------------
 def won_revenue_by_month(
-    store: Store, year: int | None = None, *, owner: str | None = None,
+    store: Store,
+    year: int | None = None,
+    *,
+    owner: str | None = None,
     utc_offset_minutes: int = 0,
 ) -> list[MonthRevenue]:
     """Won revenue per month of `closed_at` (赢单), per currency, oldest first.
@@ -257,7 +267,7 @@ def won_revenue_by_month(
     offset = _offset(utc_offset_minutes)
     low, high = _year_bounds(year, 1, offset)
     sql = text(f"""
-        SELECT {_bucket('closed_at', 7, offset)} AS month, currency,
+        SELECT {_bucket("closed_at", 7, offset)} AS month, currency,
                COUNT(*) AS deal_count, SUM(value_cents) AS value_cents
         FROM deal
         WHERE status = 'won' AND closed_at >= :low AND closed_at < :high
@@ -282,13 +292,18 @@ def won_revenue_vs_previous_year(
                SUM(CASE WHEN substr(m, 1, 4) = :this THEN value_cents ELSE 0 END) AS value_cents,
                SUM(CASE WHEN substr(m, 1, 4) = :prev THEN value_cents ELSE 0 END)
                  AS previous_year_cents
-        FROM (SELECT {_bucket('closed_at', 7, offset)} AS m, currency, value_cents FROM deal
+        FROM (SELECT {_bucket("closed_at", 7, offset)} AS m, currency, value_cents FROM deal
               WHERE status = 'won' AND closed_at >= :low AND closed_at < :high
                 AND (:owner IS NULL OR owner = :owner))
         GROUP BY month, currency ORDER BY month, currency
     """)
-    params = {"low": low, "high": high, "owner": owner,
-              "this": f"{year:04d}", "prev": f"{year - 1:04d}"}
+    params = {
+        "low": low,
+        "high": high,
+        "owner": owner,
+        "this": f"{year:04d}",
+        "prev": f"{year - 1:04d}",
+    }
     return [MonthComparison(**r) for r in _rows(store, sql, params)]
 
 
@@ -300,7 +315,10 @@ def _year_bounds(year: int | None, years: int, offset: int) -> tuple[str, str]:
 
 
 def forecast(
-    store: Store, *, pipeline_id: str | None = None, owner: str | None = None,
+    store: Store,
+    *,
+    pipeline_id: str | None = None,
+    owner: str | None = None,
     from_month: str | None = None,
 ) -> list[ForecastMonth]:
     """Sales forecast (销售预测) of open deals by expected-close month, per currency.
@@ -322,8 +340,7 @@ def forecast(
           AND (:owner IS NULL OR d.owner = :owner)
         GROUP BY month, d.currency ORDER BY month, d.currency
     """)
-    params = {"low": low.isoformat() if low else EARLIEST, "pipeline": pipeline_id,
-              "owner": owner}
+    params = {"low": low.isoformat() if low else EARLIEST, "pipeline": pipeline_id, "owner": owner}
     return [ForecastMonth(**r) for r in _rows(store, sql, params)]
 
 
@@ -352,7 +369,11 @@ ORDER BY spans.day, owner
 
 
 def calls_per_day(
-    store: Store, since: date, until: date, *, owner: str | None = None,
+    store: Store,
+    since: date,
+    until: date,
+    *,
+    owner: str | None = None,
     utc_offset_minutes: int = 0,
 ) -> list[DayCalls]:
     """Calls per day and per user over the days `since`..`until` (both included).
@@ -364,8 +385,12 @@ def calls_per_day(
     """
     offset = _offset(utc_offset_minutes)
     _check_range(since, until)
-    params = {"first": since.isoformat(), "last": until.isoformat(),
-              "shift": f"{-offset:+d} minutes", "owner": owner}
+    params = {
+        "first": since.isoformat(),
+        "last": until.isoformat(),
+        "shift": f"{-offset:+d} minutes",
+        "owner": owner,
+    }
     with store.read() as conn:
         # Positional: a year for 50 users is ~18k rows, and building them from
         # mappings cost more than the query.
@@ -374,15 +399,21 @@ def calls_per_day(
 
 def _check_range(since: date, until: date) -> None:
     if until < since:
-        raise ValidationError("until", "The end date is before the start date.",
-                              code="validation.range")
+        raise ValidationError(
+            "until", "The end date is before the start date.", code="validation.range"
+        )
     if (until - since).days >= MAX_DAYS:
-        raise ValidationError("until", f"Choose at most {MAX_DAYS} days.",
-                              code="validation.range", maximum=MAX_DAYS)
+        raise ValidationError(
+            "until", f"Choose at most {MAX_DAYS} days.", code="validation.range", maximum=MAX_DAYS
+        )
 
 
 def activity_mix(
-    store: Store, since: date, until: date, *, owner: str | None = None,
+    store: Store,
+    since: date,
+    until: date,
+    *,
+    owner: str | None = None,
     utc_offset_minutes: int = 0,
 ) -> list[KindCount]:
     """How many activities of each kind over the days `since`..`until` (both included)."""
@@ -394,8 +425,11 @@ def activity_mix(
           AND (:owner IS NULL OR owner = :owner)
         GROUP BY kind ORDER BY count DESC, kind
     """)
-    params = {"low": _local_start(since, offset),
-              "high": _local_start(until + timedelta(days=1), offset), "owner": owner}
+    params = {
+        "low": _local_start(since, offset),
+        "high": _local_start(until + timedelta(days=1), offset),
+        "owner": owner,
+    }
     return [KindCount(**r) for r in _rows(store, sql, params)]
 
 
@@ -416,8 +450,12 @@ ORDER BY last_touch, deal_id LIMIT :limit
 
 
 def stale_deals(
-    store: Store, now: datetime | None = None, *, pipeline_id: str | None = None,
-    owner: str | None = None, limit: int = MAX_ROWS,
+    store: Store,
+    now: datetime | None = None,
+    *,
+    pipeline_id: str | None = None,
+    owner: str | None = None,
+    limit: int = MAX_ROWS,
 ) -> list[StaleDeal]:
     """Open deals with no activity and no stage move for their stage's `stale_days`.
 
@@ -425,8 +463,12 @@ def stale_deals(
     at most `limit` of them.
     """
     moment = now or datetime.now(UTC)
-    params = {"now": sql_time(moment), "pipeline": pipeline_id, "owner": owner,
-              "limit": _limit(limit)}
+    params = {
+        "now": sql_time(moment),
+        "pipeline": pipeline_id,
+        "owner": owner,
+        "limit": _limit(limit),
+    }
     out = []
     for r in _rows(store, _STALE, params):
         idle = (moment - r["last_touch"]).days
@@ -447,8 +489,12 @@ ORDER BY d.expected_close, d.id LIMIT :limit
 
 
 def overdue_deals(
-    store: Store, today: date | None = None, *, pipeline_id: str | None = None,
-    owner: str | None = None, limit: int = MAX_ROWS,
+    store: Store,
+    today: date | None = None,
+    *,
+    pipeline_id: str | None = None,
+    owner: str | None = None,
+    limit: int = MAX_ROWS,
 ) -> list[OverdueDeal]:
     """Open deals whose expected close date has passed (已逾期), most overdue first.
 
@@ -457,6 +503,10 @@ def overdue_deals(
         limit: at most this many deals.
     """
     day = today or date.today()
-    params = {"today": day.isoformat(), "pipeline": pipeline_id, "owner": owner,
-              "limit": _limit(limit)}
+    params = {
+        "today": day.isoformat(),
+        "pipeline": pipeline_id,
+        "owner": owner,
+        "limit": _limit(limit),
+    }
     return [OverdueDeal(**r) for r in _rows(store, _OVERDUE, params)]

@@ -21,11 +21,23 @@ from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset({
-    "title", "notes", "due_at", "remind_at", "contact_id", "company_id", "deal_id", "owner",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "notes",
+        "due_at",
+        "remind_at",
+        "contact_id",
+        "company_id",
+        "deal_id",
+        "owner",
+    }
+)
 LINKS: tuple[tuple[str, Any], ...] = (
-    ("contact_id", Contact), ("company_id", Company), ("deal_id", Deal))
+    ("contact_id", Contact),
+    ("company_id", Company),
+    ("deal_id", Deal),
+)
 MAX_LIST = 1000
 
 _CLEANERS: dict[str, Callable[[str, Any], Any]] = {
@@ -59,8 +71,9 @@ def _check_links(conn: Connection, row: dict[str, Any]) -> None:
         record_id = row.get(key)
         query = select(model.id).where(model.id == record_id)
         if record_id and conn.execute(query).first() is None:
-            raise ValidationError(key, f"No {model.__tablename__} with id {record_id}.",
-                                  code="validation.reference")
+            raise ValidationError(
+                key, f"No {model.__tablename__} with id {record_id}.", code="validation.reference"
+            )
     if row.get("contact_id") and "company_id" not in row:
         # A task about a contact shows on its company's timeline too.
         row["company_id"] = conn.execute(
@@ -176,14 +189,18 @@ def open_tasks_for(
     deal_id: str | None = None,
 ) -> list[Task]:
     """Open tasks of one record (give exactly one id), soonest due first, undated last."""
-    links = ((col(Task.contact_id), contact_id), (col(Task.company_id), company_id),
-             (col(Task.deal_id), deal_id))
+    links = (
+        (col(Task.contact_id), contact_id),
+        (col(Task.company_id), company_id),
+        (col(Task.deal_id), deal_id),
+    )
     given = [(column, x) for column, x in links if x]
     if len(given) != 1:
         raise ValidationError("contact_id", "Give exactly one of contact_id, company_id, deal_id.")
     column, record_id = given[0]
     query = (
-        select(Task).where(column == record_id, col(Task.done) == false())
+        select(Task)
+        .where(column == record_id, col(Task.done) == false())
         .order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id))
         .limit(MAX_LIST)
     )

@@ -35,8 +35,10 @@ def optional_text(field: str, value: Any, max_length: int = MAX_TEXT) -> str | N
     text = value.strip()
     if len(text) > max_length:
         raise ValidationError(
-            field, f"{field} is longer than {max_length} characters.",
-            code="validation.too_long", maximum=max_length,
+            field,
+            f"{field} is longer than {max_length} characters.",
+            code="validation.too_long",
+            maximum=max_length,
         )
     if "\x00" in text:
         raise ValidationError(field, f"{field} contains a NUL character.")
@@ -54,13 +56,17 @@ def phone_number(field: str, raw: str, region: str | None = None) -> str:
         parsed = _parse_canonical(text) or phonenumbers.parse(text, region or default_region())
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
-            field, f"{field}: '{text}' is not a phone number ({exc._msg}).",
-            code="validation.phone", value=text,
+            field,
+            f"{field}: '{text}' is not a phone number ({exc._msg}).",
+            code="validation.phone",
+            value=text,
         ) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
-            field, f"{field}: '{text}' is not a valid phone number.",
-            code="validation.phone", value=text,
+            field,
+            f"{field}: '{text}' is not a valid phone number.",
+            code="validation.phone",
+            value=text,
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
@@ -78,9 +84,9 @@ def _parse_canonical(text: str) -> Any:
     if not (text.startswith("+") and text[1:].isdigit() and 8 <= len(text) <= 16):
         return None
     for size in (1, 2, 3):
-        code = int(text[1:1 + size])
+        code = int(text[1 : 1 + size])
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            national = text[1 + size:]
+            national = text[1 + size :]
             if national.startswith("0"):
                 return None
             return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
@@ -95,8 +101,10 @@ def email_address(field: str, raw: str) -> str:
     local, sep, domain = text.rpartition("@")
     if not sep:
         raise ValidationError(
-            field, f"{field}: '{text}' is not an email address (no @).",
-            code="validation.email", value=text,
+            field,
+            f"{field}: '{text}' is not an email address (no @).",
+            code="validation.email",
+            value=text,
         )
     return _email(field, local, domain)
 
@@ -115,14 +123,18 @@ def _email(field: str, local: str, domain: str) -> str:
         local_part = validate_email_local_part(local)["local_part"]
     except EmailNotValidError as exc:
         raise ValidationError(
-            field, f"{field}: '{local}@{domain}' is not a valid email address ({exc}).",
-            code="validation.email", value=f"{local}@{domain}",
+            field,
+            f"{field}: '{local}@{domain}' is not a valid email address ({exc}).",
+            code="validation.email",
+            value=f"{local}@{domain}",
         ) from None
     normalized = f"{local_part}@{normal_domain}"
     if len(normalized.encode("utf-8")) > MAX_EMAIL_LENGTH:
         raise ValidationError(
-            field, f"{field}: the address is longer than {MAX_EMAIL_LENGTH} bytes.",
-            code="validation.email", value=normalized,
+            field,
+            f"{field}: the address is longer than {MAX_EMAIL_LENGTH} bytes.",
+            code="validation.email",
+            value=normalized,
         )
     return normalized
 
@@ -160,7 +172,8 @@ def parse_datetime(field: str, value: Any) -> datetime | None:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
             raise ValidationError(
-                field, f"{field}: '{value}' is not a date and time (use YYYY-MM-DD HH:MM).",
+                field,
+                f"{field}: '{value}' is not a date and time (use YYYY-MM-DD HH:MM).",
                 code="validation.datetime",
             ) from None
     if parsed.tzinfo is None:
@@ -175,30 +188,45 @@ def money_cents(field: str, value: Any) -> int:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise ValidationError(field, f"{field}: '{value}' is not an amount.", code="validation.number") from None
+        raise ValidationError(
+            field, f"{field}: '{value}' is not an amount.", code="validation.number"
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(field, f"{field} must be a positive amount.", code="validation.number")
+        raise ValidationError(
+            field, f"{field} must be a positive amount.", code="validation.number"
+        )
     return int((amount * 100).to_integral_value())
 
 
 def currency_code(field: str, value: Any) -> str:
     text = str(value or "").strip().upper()
     if len(text) != 3 or not text.isalpha():
-        raise ValidationError(field, f"{field}: '{value}' is not a currency code (e.g. CNY, USD).", code="validation.currency")
+        raise ValidationError(
+            field,
+            f"{field}: '{value}' is not a currency code (e.g. CNY, USD).",
+            code="validation.currency",
+        )
     return text
 
 
-def integer(field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int | None:
+def integer(
+    field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
     if value is None or value == "":
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(field, f"{field}: '{value}' is not a whole number.", code="validation.number") from None
+        raise ValidationError(
+            field, f"{field}: '{value}' is not a whole number.", code="validation.number"
+        ) from None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise ValidationError(
-            field, f"{field} must be between {minimum} and {maximum}.", code="validation.range",
-            minimum=minimum, maximum=maximum,
+            field,
+            f"{field} must be between {minimum} and {maximum}.",
+            code="validation.range",
+            minimum=minimum,
+            maximum=maximum,
         )
     return number
 
@@ -219,8 +247,10 @@ def one_of(field: str, value: Any, allowed: type | frozenset[str] | tuple[str, .
     text = str(value).strip() if value is not None else ""
     if text not in choices:
         raise ValidationError(
-            field, f"{field}: '{value}' is not one of {', '.join(choices)}.",
-            code="validation.choice", choices=choices,
+            field,
+            f"{field}: '{value}' is not one of {', '.join(choices)}.",
+            code="validation.choice",
+            choices=choices,
         )
     return text
 

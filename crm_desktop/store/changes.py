@@ -75,7 +75,8 @@ def table_of(model: type[SQLModel]) -> Table:
 def synced_columns(model: type[SQLModel]) -> list[str]:
     """Columns whose values travel in changes: not local bookkeeping, not derived."""
     return [
-        c.name for c in table_of(model).columns
+        c.name
+        for c in table_of(model).columns
         if c.name not in LOCAL_COLUMNS and not c.info.get("derived")
     ]
 
@@ -93,12 +94,14 @@ class ReplicaState:
             meta = _read_meta(conn)
         device_id = meta.get("device_id")
         if device_id is None:  # first open: the only time this needs the write lock
-            with store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE") as conn:
-                with conn.begin():
-                    device_id = _read_meta(conn).get("device_id") or new_id()
-                    conn.execute(
-                        insert(LocalMeta).prefix_with("OR IGNORE").values(key="device_id", value=device_id)
-                    )
+            writer = store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE")
+            with writer as conn, conn.begin():
+                device_id = _read_meta(conn).get("device_id") or new_id()
+                conn.execute(
+                    insert(LocalMeta)
+                    .prefix_with("OR IGNORE")
+                    .values(key="device_id", value=device_id)
+                )
         return cls(device_id, HybridLogicalClock(int(meta.get("hlc_last", 0))))
 
     def reload_clock(self, store: Store) -> None:
@@ -211,13 +214,19 @@ class WriteTx:
             row["updated_at"] = self.now
         for hook in _prepare_hooks.get(entity, ()):
             hook(row)
-        derived = {c.name: row[c.name] for c in table.columns if c.info.get("derived") or c.name == "updated_at"}
+        derived = {
+            c.name: row[c.name]
+            for c in table.columns
+            if c.info.get("derived") or c.name == "updated_at"
+        }
         self.conn.execute(update(table).where(table.c.id == record_id).values(**plain, **derived))
         custom = {k: values[k] for k in changed if k.startswith(CUSTOM_PREFIX)}
         if custom:
             self._write_custom(entity, record_id, custom)
         wire = {k: to_wire(values[k]) for k in changed}
-        self.conn.execute(insert(table_of(ChangeRecord)), [self._change_row(entity, record_id, "upsert", wire)])
+        self.conn.execute(
+            insert(table_of(ChangeRecord)), [self._change_row(entity, record_id, "upsert", wire)]
+        )
         self.changes.updated[entity].add(record_id)
         self._after(entity, "update", [row])
         return changed
@@ -272,15 +281,19 @@ class WriteTx:
 
     def _custom_values(self, record_id: str) -> Row:
         rows = self.conn.execute(
-            select(CustomValue.field_id, CustomValue.value).where(CustomValue.record_id == record_id)  # type: ignore[call-overload, arg-type]
+            select(CustomValue.field_id, CustomValue.value).where(
+                CustomValue.record_id == record_id
+            )  # type: ignore[call-overload, arg-type]
         )
         return {CUSTOM_PREFIX + fid: value for fid, value in rows}
 
     def _write_custom(self, entity: str, record_id: str, custom: Row) -> None:
         cv = table_of(CustomValue)
-        for key, value in custom.items():
-            field_id = key[len(CUSTOM_PREFIX):]
-            self.conn.execute(delete(cv).where(cv.c.record_id == record_id, cv.c.field_id == field_id))
+        for key in custom:
+            field_id = key[len(CUSTOM_PREFIX) :]
+            self.conn.execute(
+                delete(cv).where(cv.c.record_id == record_id, cv.c.field_id == field_id)
+            )
         rows = _custom_rows(entity, record_id, custom)
         if rows:
             self.conn.execute(insert(cv), rows)
@@ -326,12 +339,20 @@ def _insert_plan(model: type[SQLModel]) -> _InsertPlan:
     defaults = {c: scalars[c] for c in synced if c in scalars}
     defaults.update({name: factory() for name, factory in factories if name in synced})
     temporal = tuple(
-        c for c in synced if isinstance(table.c[c].type, Date | DateTime)
+        c
+        for c in synced
+        if isinstance(table.c[c].type, Date | DateTime)
         or isinstance(getattr(table.c[c].type, "impl", None), Date | DateTime)
     )
     return _InsertPlan(
-        table, scalars, tuple(factories), defaults, synced, temporal,
-        "created_at" in table.c, "updated_at" in table.c,
+        table,
+        scalars,
+        tuple(factories),
+        defaults,
+        synced,
+        temporal,
+        "created_at" in table.c,
+        "updated_at" in table.c,
     )
 
 
@@ -346,9 +367,14 @@ def _has_custom(values: Mapping[str, Any]) -> bool:
 
 def _custom_rows(entity: str, record_id: str, custom: Mapping[str, Any]) -> list[Row]:
     return [
-        {"record_id": record_id, "field_id": k[len(CUSTOM_PREFIX):], "entity": entity,
-         "value": to_wire(v)}
-        for k, v in custom.items() if v is not None
+        {
+            "record_id": record_id,
+            "field_id": k[len(CUSTOM_PREFIX) :],
+            "entity": entity,
+            "value": to_wire(v),
+        }
+        for k, v in custom.items()
+        if v is not None
     ]
 
 

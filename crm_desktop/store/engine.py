@@ -233,7 +233,10 @@ def _make_engine(db_path: Path, key: StoreKey, *, read_only: bool, cache_mb: int
 
     def connect() -> sqlcipher3.Connection:
         conn = sqlcipher3.connect(
-            target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+            target,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
             isolation_level=None,
         )
         try:
@@ -261,8 +264,13 @@ def _make_engine(db_path: Path, key: StoreKey, *, read_only: bool, cache_mb: int
     # cold caches of every connection a burst once opened. Overflow connections
     # are closed on return and, with a passphrase, cost a KDF each to reopen.
     engine = create_engine(
-        "sqlite://", module=sqlcipher3.dbapi2, creator=connect, poolclass=QueuePool,
-        pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_use_lifo=True,
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=connect,
+        poolclass=QueuePool,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_use_lifo=True,
         json_serializer=_json_dumps,
     )
 

@@ -71,7 +71,9 @@ def _encoder(column_type: Any) -> Encoder:
 
 
 @lru_cache(maxsize=64)
-def _plan(table: Table, names: tuple[str, ...]) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
+def _plan(
+    table: Table, names: tuple[str, ...]
+) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
     """The INSERT statement and a row -> parameters function for these columns.
 
     The function is generated (like `collections.namedtuple` does) so encoding a

@@ -28,10 +28,30 @@ BAND_BITS = 40
 ENTITY_BANDS = {"contact": 1, "company": 2}
 REBUILD_BATCH = 2000
 
-_CONTACT_COLUMNS = ("id", "name", "company_id", "title", "phones", "emails", "address",
-                    "tags", "notes")
-_COMPANY_COLUMNS = ("id", "name", "industry", "website", "phone", "email", "address", "city",
-                    "country", "tags", "notes")
+_CONTACT_COLUMNS = (
+    "id",
+    "name",
+    "company_id",
+    "title",
+    "phones",
+    "emails",
+    "address",
+    "tags",
+    "notes",
+)
+_COMPANY_COLUMNS = (
+    "id",
+    "name",
+    "industry",
+    "website",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "country",
+    "tags",
+    "notes",
+)
 _JSON_COLUMNS = frozenset({"phones", "emails", "tags"})
 
 _Doc = tuple[str, DocTexts]  # (record_id, what it contributes to the index)
@@ -198,8 +218,7 @@ def _read_rows(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Row]
         _decode_json if n in _JSON_COLUMNS else _same for n in names
     ]
     return [
-        {n: decode(v) for n, decode, v in zip(names, decoders, raw, strict=True)}
-        for raw in result
+        {n: decode(v) for n, decode, v in zip(names, decoders, raw, strict=True)} for raw in result
     ]
 
 

@@ -26,20 +26,28 @@ def last_seq(store: Store) -> int:
 def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
     """Every record the ChangeSet names has a change row written since `before`, and only those."""
     with store.read() as conn:
-        logged = set(conn.exec_driver_sql(
-            "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-        ).fetchall())
-    named = {(entity, record_id)
-             for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-             for entity, ids in kind.items() for record_id in ids}
+        logged = set(
+            conn.exec_driver_sql(
+                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
+            ).fetchall()
+        )
+    named = {
+        (entity, record_id)
+        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
+        for entity, ids in kind.items()
+        for record_id in ids
+    }
     assert named, "the operation reported no change"
     assert logged == named
 
 
 def activity_row(store: Store, activity_id: str) -> dict[str, Any]:
     with store.read() as conn:
-        return dict(conn.exec_driver_sql(
-            "SELECT * FROM activity WHERE id = ?", (activity_id,)).mappings().one())
+        return dict(
+            conn.exec_driver_sql("SELECT * FROM activity WHERE id = ?", (activity_id,))
+            .mappings()
+            .one()
+        )
 
 
 def deal_last_activity(store: Store, deal_id: str) -> datetime | None:
@@ -49,8 +57,9 @@ def deal_last_activity(store: Store, deal_id: str) -> datetime | None:
 @pytest.fixture
 def people(store: Store) -> dict[str, str]:
     company = create_company(store, {"name": "华为"}).value
-    zhang = create_contact(store, {"name": "张三", "company_id": company,
-                                   "phones": ["13812345678", "13900000000"]}).value
+    zhang = create_contact(
+        store, {"name": "张三", "company_id": company, "phones": ["13812345678", "13900000000"]}
+    ).value
     li = create_contact(store, {"name": "李四", "company_id": company}).value
     loner = create_contact(store, {"name": "Solo"}).value
     return {"company": company, "zhang": zhang, "li": li, "loner": loner}
@@ -59,13 +68,24 @@ def people(store: Store) -> dict[str, str]:
 def test_log_call_with_follow_up(store: Store, people: dict[str, str]) -> None:
     before = last_seq(store)
     result = activities.log_call(
-        store, people["zhang"], "outbound", "connected", started_at=T0, duration_s=125,
-        notes="wants a quote", follow_up_days=3, follow_up_title="Send quote",
+        store,
+        people["zhang"],
+        "outbound",
+        "connected",
+        started_at=T0,
+        duration_s=125,
+        notes="wants a quote",
+        follow_up_days=3,
+        follow_up_title="Send quote",
     )
     assert_logged(store, before, result)
     call = activity_row(store, result.value.activity_id)
     assert (call["kind"], call["direction"], call["outcome"], call["duration_s"]) == (
-        "call", "outbound", "connected", 125)
+        "call",
+        "outbound",
+        "connected",
+        125,
+    )
     assert call["company_id"] == people["company"]
     assert call["phone"] == "+8613812345678"  # the contact's first phone
     assert call["occurred_at"].startswith("2026-03-02 09:30:00")
@@ -90,15 +110,18 @@ def test_log_call_minimal(store: Store, people: dict[str, str]) -> None:
     assert task.id == default.value.task_id and task.title == "Follow up: 李四"
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"direction": "sideways"}, "direction"),
-    ({"outcome": "great"}, "outcome"),
-    ({"duration_s": -1}, "duration_s"),
-    ({"phone": "12"}, "phone"),
-    ({"started_at": "yesterday"}, "started_at"),
-    ({"follow_up_days": -2}, "follow_up_days"),
-    ({"deal_id": "missing"}, "deal_id"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"direction": "sideways"}, "direction"),
+        ({"outcome": "great"}, "outcome"),
+        ({"duration_s": -1}, "duration_s"),
+        ({"phone": "12"}, "phone"),
+        ({"started_at": "yesterday"}, "started_at"),
+        ({"follow_up_days": -2}, "follow_up_days"),
+        ({"deal_id": "missing"}, "deal_id"),
+    ],
+)
 def test_log_call_rejects(
     store: Store, people: dict[str, str], kwargs: dict[str, Any], field: str
 ) -> None:
@@ -119,8 +142,9 @@ def test_log_activity_kinds_and_links(store: Store, people: dict[str, str]) -> N
     pipelines.ensure_default_pipeline(store)
     deal_id = deals.create_deal(store, {"title": "5G", "contact_id": people["zhang"]}).value
     before = last_seq(store)
-    result = activities.log_activity(store, "meeting", deal_id=deal_id, subject="Demo",
-                                     occurred_at=T0, duration_s=3600)
+    result = activities.log_activity(
+        store, "meeting", deal_id=deal_id, subject="Demo", occurred_at=T0, duration_s=3600
+    )
     assert_logged(store, before, result)
     row = activity_row(store, result.value)
     # The deal's contact and company are filled in.
@@ -134,13 +158,16 @@ def test_log_activity_kinds_and_links(store: Store, people: dict[str, str]) -> N
     assert activity_row(store, note.value)["contact_id"] is None
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"kind": "call", "contact_id": "x"}, "kind"),
-    ({"kind": "visit"}, "contact_id"),
-    ({"kind": "visit", "contact_id": "missing"}, "contact_id"),
-    ({"kind": "visit", "company_id": "missing"}, "company_id"),
-    ({"kind": "visit", "deal_id": "missing"}, "deal_id"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": "call", "contact_id": "x"}, "kind"),
+        ({"kind": "visit"}, "contact_id"),
+        ({"kind": "visit", "contact_id": "missing"}, "contact_id"),
+        ({"kind": "visit", "company_id": "missing"}, "company_id"),
+        ({"kind": "visit", "deal_id": "missing"}, "deal_id"),
+    ],
+)
 def test_log_activity_rejects(store: Store, kwargs: dict[str, Any], field: str) -> None:
     kind = kwargs.pop("kind")
     with pytest.raises(ValidationError) as err:
@@ -152,8 +179,9 @@ def test_delete_activity_refreshes_derived_times(store: Store, people: dict[str,
     pipelines.ensure_default_pipeline(store)
     deal_id = deals.create_deal(store, {"title": "D", "contact_id": people["li"]}).value
     old = activities.log_activity(store, "visit", deal_id=deal_id, occurred_at=T0).value
-    new = activities.log_activity(store, "visit", deal_id=deal_id,
-                                  occurred_at=T0 + timedelta(days=2)).value
+    new = activities.log_activity(
+        store, "visit", deal_id=deal_id, occurred_at=T0 + timedelta(days=2)
+    ).value
     before = last_seq(store)
     result = activities.delete_activity(store, new)
     assert_logged(store, before, result)
@@ -173,11 +201,13 @@ def test_timeline_contact_company_deal(store: Store, people: dict[str, str]) -> 
     pipelines.ensure_default_pipeline(store)
     zhang, li = people["zhang"], people["li"]
     call = activities.log_call(store, zhang, "outbound", "connected", started_at=T0).value
-    visit = activities.log_activity(store, "visit", contact_id=li,
-                                    occurred_at=T0 + timedelta(hours=1)).value
+    visit = activities.log_activity(
+        store, "visit", contact_id=li, occurred_at=T0 + timedelta(hours=1)
+    ).value
     activities.log_activity(store, "note", contact_id=people["loner"], occurred_at=T0)
-    task = tasks.create_task(store, {"title": "Quote", "contact_id": zhang,
-                                     "due_at": T0 + timedelta(days=1)}).value
+    task = tasks.create_task(
+        store, {"title": "Quote", "contact_id": zhang, "due_at": T0 + timedelta(days=1)}
+    ).value
     deal_id = deals.create_deal(store, {"title": "Phones", "contact_id": li}).value  # now: newest
 
     items = activities.timeline(store, contact_id=zhang)
@@ -187,7 +217,11 @@ def test_timeline_contact_company_deal(store: Store, people: dict[str, str]) -> 
 
     items = activities.timeline(store, company_id=people["company"])
     assert [(i.source, i.kind) for i in items] == [
-        ("deal", "created"), ("task", "task"), ("activity", "visit"), ("activity", "call")]
+        ("deal", "created"),
+        ("task", "task"),
+        ("activity", "visit"),
+        ("activity", "call"),
+    ]
     assert items[0].id == deal_id and items[0].stage_name == "Lead"
     assert items[2].id == visit
     assert [i.at for i in items] == sorted((i.at for i in items), reverse=True)

@@ -13,11 +13,14 @@ def _people_and_companies(store) -> None:
     custom_fields.define_field(store, "contact", "budget", "Budget", "number")
     acme = companies.create_company(store, {"name": "Acme Ltd", "tags": ["partner"]}).value
     other = companies.create_company(store, {"name": "华信"}).value
-    a = contacts.create_contact(store, {"name": "张伟", "company_id": acme, "tags": ["vip"]},
-                                custom={"budget": 10}).value
+    a = contacts.create_contact(
+        store, {"name": "张伟", "company_id": acme, "tags": ["vip"]}, custom={"budget": 10}
+    ).value
     b = contacts.create_contact(store, {"name": "Ann", "phones": ["+14155552671"]}).value
     contacts.create_contacts(store, [{"name": f"Bulk {i}", "company_id": other} for i in range(30)])
-    contacts.update_contact(store, a, {"title": "CEO", "tags": ["vip", "hot"]}, custom={"budget": 20})
+    contacts.update_contact(
+        store, a, {"title": "CEO", "tags": ["vip", "hot"]}, custom={"budget": 20}
+    )
     contacts.update_contact(store, b, {"company_id": other})
     companies.update_company(store, acme, {"name": "Acme Group", "city": "Shanghai"})
     contacts.delete_contact(store, b)

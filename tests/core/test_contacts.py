@@ -19,17 +19,26 @@ def _count(store, model, **where):
 
 def test_create_normalises_and_reads_back(store):
     company = companies.create_company(store, {"name": "北京华信科技有限公司"}).value
-    result = contacts.create_contact(store, {
-        "name": "  张伟 ", "phones": ["138 1234 5678", {"label": "work", "number": "+1 415 555 2671"}],
-        "emails": ["ZW@Example.com"], "company_id": company, "birthday": "1985-06-01",
-        "tags": "vip, 北京", "consent_email": "yes",
-    })
+    result = contacts.create_contact(
+        store,
+        {
+            "name": "  张伟 ",
+            "phones": ["138 1234 5678", {"label": "work", "number": "+1 415 555 2671"}],
+            "emails": ["ZW@Example.com"],
+            "company_id": company,
+            "birthday": "1985-06-01",
+            "tags": "vip, 北京",
+            "consent_email": "yes",
+        },
+    )
     detail = contacts.get_contact(store, result.value)
     c = detail.contact
     assert c.name == "张伟"
     assert c.name_sort == "zhang wei"
-    assert c.phones == [{"label": "mobile", "number": "+8613812345678"},
-                        {"label": "work", "number": "+14155552671"}]
+    assert c.phones == [
+        {"label": "mobile", "number": "+8613812345678"},
+        {"label": "work", "number": "+14155552671"},
+    ]
     assert c.emails == [{"label": "work", "address": "ZW@example.com"}]
     assert c.birthday == date(1985, 6, 1)
     assert c.tags == ["vip", "北京"]
@@ -63,7 +72,8 @@ def test_update_records_only_changed_fields(store):
     assert old == {"notes": None}
     with store.read() as conn:
         changes = conn.execute(
-            select(ChangeRecord.op, ChangeRecord.fields).where(ChangeRecord.record_id == contact_id)
+            select(ChangeRecord.op, ChangeRecord.fields)
+            .where(ChangeRecord.record_id == contact_id)
             .order_by(ChangeRecord.seq)
         ).all()
     assert changes[-1] == ("upsert", {"notes": "met at fair"})
@@ -81,10 +91,19 @@ def test_delete_contact_removes_tasks_and_activities_and_unlinks_deals(store):
         tx.insert(Task, {"title": "call back", "contact_id": contact_id})
         tx.insert(Activity, {"kind": "note", "occurred_at": tx.now, "contact_id": contact_id})
         from crm_desktop.domain.models import Pipeline, Stage
+
         pipeline = tx.insert(Pipeline, {"name": "P"})
         stage = tx.insert(Stage, {"pipeline_id": pipeline, "name": "S"})
-        deal = tx.insert(Deal, {"title": "D", "pipeline_id": pipeline, "stage_id": stage,
-                                "contact_id": contact_id, "stage_entered_at": tx.now})
+        deal = tx.insert(
+            Deal,
+            {
+                "title": "D",
+                "pipeline_id": pipeline,
+                "stage_id": stage,
+                "contact_id": contact_id,
+                "stage_entered_at": tx.now,
+            },
+        )
     result = contacts.delete_contact(store, contact_id)
     assert _count(store, Contact) == 0
     assert _count(store, Task) == 0
@@ -127,7 +146,11 @@ def test_tags_are_registered_and_indexed(store):
     a = contacts.create_contact(store, {"name": "A", "tags": ["vip", "hot"]}).value
     contacts.update_contact(store, a, {"tags": ["hot"]})
     with store.read() as conn:
-        index = conn.exec_driver_sql("SELECT tag FROM record_tag WHERE record_id = ?", (a,)).scalars().all()
+        index = (
+            conn.exec_driver_sql("SELECT tag FROM record_tag WHERE record_id = ?", (a,))
+            .scalars()
+            .all()
+        )
         tags = conn.exec_driver_sql("SELECT name FROM tag ORDER BY name").scalars().all()
     assert index == ["hot"]
     assert tags == ["hot", "vip"]

@@ -6,20 +6,34 @@ from crm_desktop.services import contacts, custom_fields
 
 def test_typed_custom_fields_validate_and_round_trip(store):
     custom_fields.define_field(store, "contact", "budget", "Budget", "number")
-    custom_fields.define_field(store, "contact", "region", "Region", "choice", options=["North", "South"])
+    custom_fields.define_field(
+        store, "contact", "region", "Region", "choice", options=["North", "South"]
+    )
     custom_fields.define_field(store, "contact", "met_on", "Met on", "date")
     custom_fields.define_field(store, "contact", "hobby", "Hobby", "text")
     cid = contacts.create_contact(
         store, {"name": "Dee"}, custom={"budget": "1500", "region": "North", "met_on": "2026-03-01"}
     ).value
-    assert contacts.get_contact(store, cid).custom == {"budget": 1500, "region": "North", "met_on": "2026-03-01"}
+    assert contacts.get_contact(store, cid).custom == {
+        "budget": 1500,
+        "region": "North",
+        "met_on": "2026-03-01",
+    }
     contacts.update_contact(store, cid, {}, custom={"budget": 2.5, "hobby": "chess"})
     assert contacts.get_contact(store, cid).custom == {
-        "budget": 2.5, "region": "North", "met_on": "2026-03-01", "hobby": "chess"}
+        "budget": 2.5,
+        "region": "North",
+        "met_on": "2026-03-01",
+        "hobby": "chess",
+    }
     contacts.update_contact(store, cid, {}, custom={"hobby": None})
     assert "hobby" not in contacts.get_contact(store, cid).custom
-    for bad, field in [({"budget": "lots"}, "budget"), ({"region": "East"}, "region"),
-                       ({"met_on": "soon"}, "met_on"), ({"colour": "red"}, "colour")]:
+    for bad, field in [
+        ({"budget": "lots"}, "budget"),
+        ({"region": "East"}, "region"),
+        ({"met_on": "soon"}, "met_on"),
+        ({"colour": "red"}, "colour"),
+    ]:
         with pytest.raises(ValidationError) as err:
             contacts.update_contact(store, cid, {}, custom=bad)
         assert err.value.field == field

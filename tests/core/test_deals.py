@@ -25,12 +25,17 @@ def last_seq(store: Store) -> int:
 def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
     """Every record the ChangeSet names has a change row written since `before`, and only those."""
     with store.read() as conn:
-        logged = set(conn.exec_driver_sql(
-            "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-        ).fetchall())
-    named = {(entity, record_id)
-             for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-             for entity, ids in kind.items() for record_id in ids}
+        logged = set(
+            conn.exec_driver_sql(
+                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
+            ).fetchall()
+        )
+    named = {
+        (entity, record_id)
+        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
+        for entity, ids in kind.items()
+        for record_id in ids
+    }
     assert named, "the operation reported no change"
     assert logged == named
 
@@ -49,10 +54,17 @@ def test_create_deal_defaults(store: Store, stages: dict[str, Stage]) -> None:
     company = create_company(store, {"name": "ACME"}).value
     contact = create_contact(store, {"name": "Li Lei", "company_id": company}).value
     before = last_seq(store)
-    result = deals.create_deal(store, {
-        "title": "  Big order ", "contact_id": contact, "value": "1,234.50", "currency": "usd",
-        "expected_close": "2026-12-31", "tags": "vip, q4",
-    })
+    result = deals.create_deal(
+        store,
+        {
+            "title": "  Big order ",
+            "contact_id": contact,
+            "value": "1,234.50",
+            "currency": "usd",
+            "expected_close": "2026-12-31",
+            "tags": "vip, q4",
+        },
+    )
     assert_logged(store, before, result)
     assert result.changes.created["deal_stage_history"]
     detail = deals.get_deal(store, result.value)
@@ -63,10 +75,17 @@ def test_create_deal_defaults(store: Store, stages: dict[str, Stage]) -> None:
     assert deal.stage_id == stages["Lead"].id and deal.status == "open"
     assert deal.stage_entered_at.tzinfo is not None and deal.owner
     assert (detail.pipeline_name, detail.stage_name, detail.company_name, detail.contact_name) == (
-        "Sales", "Lead", "ACME", "Li Lei")
+        "Sales",
+        "Lead",
+        "ACME",
+        "Li Lei",
+    )
     [entry] = deals.deal_history(store, result.value)
     assert (entry.from_stage_id, entry.to_stage_id, entry.to_stage_name) == (
-        None, stages["Lead"].id, "Lead")
+        None,
+        stages["Lead"].id,
+        "Lead",
+    )
 
 
 def test_create_deal_custom_fields(store: Store, stages: dict[str, Stage]) -> None:
@@ -80,20 +99,23 @@ def test_create_deal_custom_fields(store: Store, stages: dict[str, Stage]) -> No
     assert deals.get_deal(store, deal_id).custom == {"source": "web"}
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"title": ""}, "title"),
-    ({"title": "D", "value": "-5"}, "value"),
-    ({"title": "D", "value_cents": -1}, "value_cents"),
-    ({"title": "D", "value_cents": 1.5}, "value_cents"),
-    ({"title": "D", "value": "abc"}, "value"),
-    ({"title": "D", "currency": "EURO"}, "currency"),
-    ({"title": "D", "expected_close": "31/12/2026"}, "expected_close"),
-    ({"title": "D", "company_id": "missing"}, "company_id"),
-    ({"title": "D", "contact_id": "missing"}, "contact_id"),
-    ({"title": "D", "stage_id": "missing"}, "stage_id"),
-    ({"title": "D", "pipeline_id": "missing"}, "pipeline_id"),
-    ({"title": "D", "priority": 1}, "priority"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "D", "value": "-5"}, "value"),
+        ({"title": "D", "value_cents": -1}, "value_cents"),
+        ({"title": "D", "value_cents": 1.5}, "value_cents"),
+        ({"title": "D", "value": "abc"}, "value"),
+        ({"title": "D", "currency": "EURO"}, "currency"),
+        ({"title": "D", "expected_close": "31/12/2026"}, "expected_close"),
+        ({"title": "D", "company_id": "missing"}, "company_id"),
+        ({"title": "D", "contact_id": "missing"}, "contact_id"),
+        ({"title": "D", "stage_id": "missing"}, "stage_id"),
+        ({"title": "D", "pipeline_id": "missing"}, "pipeline_id"),
+        ({"title": "D", "priority": 1}, "priority"),
+    ],
+)
 def test_create_deal_rejects(
     store: Store, stages: dict[str, Stage], values: dict[str, Any], field: str
 ) -> None:
@@ -107,8 +129,9 @@ def test_create_deal_rejects(
 def test_create_deal_stage_of_another_pipeline(store: Store, stages: dict[str, Stage]) -> None:
     other = pipelines.create_pipeline(store, "Other", [{"name": "Open"}]).value
     with pytest.raises(ValidationError) as err:
-        deals.create_deal(store, {"title": "D", "pipeline_id": other,
-                                  "stage_id": stages["Lead"].id})
+        deals.create_deal(
+            store, {"title": "D", "pipeline_id": other, "stage_id": stages["Lead"].id}
+        )
     assert err.value.field == "stage_id"
 
 
@@ -152,7 +175,9 @@ def test_move_deal_writes_history(store: Store, stages: dict[str, Stage]) -> Non
     assert deal.stage_id == stages["Proposal"].id and deal.stage_entered_at > entered
     history = deals.deal_history(store, deal_id)
     assert [(h.from_stage_name, h.to_stage_name) for h in history] == [
-        (None, "Lead"), ("Lead", "Proposal")]
+        (None, "Lead"),
+        ("Lead", "Proposal"),
+    ]
     again = deals.move_deal(store, deal_id, stages["Proposal"].id)
     assert again.value is None and not again.changes
 
@@ -268,10 +293,16 @@ def test_delete_deal_keeps_activities_and_tasks(store: Store, stages: dict[str, 
     with pytest.raises(NotFoundError):
         deals.deal_history(store, deal_id)
     with store.read() as conn:
-        assert conn.exec_driver_sql("SELECT deal_id FROM activity WHERE id = ?",
-                                    (activity,)).scalar_one() is None
-        assert conn.exec_driver_sql("SELECT deal_id FROM task WHERE id = ?",
-                                    (task,)).scalar_one() is None
+        assert (
+            conn.exec_driver_sql(
+                "SELECT deal_id FROM activity WHERE id = ?", (activity,)
+            ).scalar_one()
+            is None
+        )
+        assert (
+            conn.exec_driver_sql("SELECT deal_id FROM task WHERE id = ?", (task,)).scalar_one()
+            is None
+        )
     with pytest.raises(NotFoundError):
         deals.delete_deal(store, deal_id)
 

@@ -25,6 +25,8 @@ def test_core_modules_do_not_import_qt_or_views():
     for package in CORE_PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             for name in _imports(path):
-                if name.split(".")[0] in {"PySide6", "pyqtgraph"} or name.startswith("crm_desktop.views"):
+                if name.split(".")[0] in {"PySide6", "pyqtgraph"} or name.startswith(
+                    "crm_desktop.views"
+                ):
                     offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []

@@ -21,12 +21,17 @@ def last_seq(store: Store) -> int:
 def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
     """Every record the ChangeSet names has a change row written since `before`, and only those."""
     with store.read() as conn:
-        logged = set(conn.exec_driver_sql(
-            "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-        ).fetchall())
-    named = {(entity, record_id)
-             for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-             for entity, ids in kind.items() for record_id in ids}
+        logged = set(
+            conn.exec_driver_sql(
+                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
+            ).fetchall()
+        )
+    named = {
+        (entity, record_id)
+        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
+        for entity, ids in kind.items()
+        for record_id in ids
+    }
     assert named, "the operation reported no change"
     assert logged == named
 
@@ -43,9 +48,12 @@ def test_default_pipeline_english(store: Store) -> None:
     assert pipeline.id == result.value and pipeline.name == "Sales"
     stages = pipelines.list_stages(store, pipeline.id)
     assert [(s.name, s.position, s.probability, s.is_won, s.is_lost) for s in stages] == [
-        ("Lead", 0, 10, False, False), ("Qualified", 1, 25, False, False),
-        ("Proposal", 2, 50, False, False), ("Negotiation", 3, 75, False, False),
-        ("Won", 4, 100, True, False), ("Lost", 5, 0, False, True),
+        ("Lead", 0, 10, False, False),
+        ("Qualified", 1, 25, False, False),
+        ("Proposal", 2, 50, False, False),
+        ("Negotiation", 3, 75, False, False),
+        ("Won", 4, 100, True, False),
+        ("Lost", 5, 0, False, True),
     ]
     assert all(s.stale_days for s in stages[:4]) and stages[4].stale_days is None
 
@@ -67,25 +75,33 @@ def test_default_pipeline_rejects_unknown_language(store: Store) -> None:
 
 def test_create_pipeline_with_stages(store: Store) -> None:
     before = last_seq(store)
-    result = pipelines.create_pipeline(store, "Renewals", [
-        {"name": "Due", "probability": 60, "stale_days": 7},
-        {"name": "Renewed", "probability": 100, "is_won": True},
-    ])
+    result = pipelines.create_pipeline(
+        store,
+        "Renewals",
+        [
+            {"name": "Due", "probability": 60, "stale_days": 7},
+            {"name": "Renewed", "probability": 100, "is_won": True},
+        ],
+    )
     assert_logged(store, before, result)
     stages = pipelines.list_stages(store, result.value)
     assert [(s.name, s.probability, s.stale_days, s.is_won) for s in stages] == [
-        ("Due", 60, 7, False), ("Renewed", 100, None, True),
+        ("Due", 60, 7, False),
+        ("Renewed", 100, None, True),
     ]
 
 
-@pytest.mark.parametrize(("stage", "field"), [
-    ({"name": "X", "probability": 120}, "probability"),
-    ({"name": "X", "probability": -1}, "probability"),
-    ({"name": "X", "stale_days": 0}, "stale_days"),
-    ({"name": ""}, "name"),
-    ({"name": "X", "is_won": True, "is_lost": True}, "is_lost"),
-    ({"name": "X", "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("stage", "field"),
+    [
+        ({"name": "X", "probability": 120}, "probability"),
+        ({"name": "X", "probability": -1}, "probability"),
+        ({"name": "X", "stale_days": 0}, "stale_days"),
+        ({"name": ""}, "name"),
+        ({"name": "X", "is_won": True, "is_lost": True}, "is_lost"),
+        ({"name": "X", "colour": "red"}, "colour"),
+    ],
+)
 def test_create_pipeline_rejects_bad_stage(store: Store, stage: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as err:
         pipelines.create_pipeline(store, "P", [stage])
@@ -105,7 +121,14 @@ def test_add_stage_goes_before_closing_stages(store: Store) -> None:
     result = pipelines.add_stage(store, pipeline_id, {"name": "Contract", "probability": 90})
     assert_logged(store, before, result)
     assert names(store, pipeline_id) == [
-        "Lead", "Qualified", "Proposal", "Negotiation", "Contract", "Won", "Lost"]
+        "Lead",
+        "Qualified",
+        "Proposal",
+        "Negotiation",
+        "Contract",
+        "Won",
+        "Lost",
+    ]
     pipelines.add_stage(store, pipeline_id, {"name": "Intro"}, position=0)
     stages = pipelines.list_stages(store, pipeline_id)
     assert [s.name for s in stages][:2] == ["Intro", "Lead"]

@@ -10,8 +10,12 @@ from crm_desktop.services.queries import ANCHOR_STEP, ContactFilter, ContactQuer
 def filled(store):
     acme = companies.create_company(store, {"name": "Acme"}).value
     rows = [
-        {"name": f"Person {i:05d}", "owner": "amy" if i % 2 else "bob",
-         "tags": ["vip"] if i % 5 == 0 else [], "company_id": acme if i % 7 == 0 else None}
+        {
+            "name": f"Person {i:05d}",
+            "owner": "amy" if i % 2 else "bob",
+            "tags": ["vip"] if i % 5 == 0 else [],
+            "company_id": acme if i % 7 == 0 else None,
+        }
         for i in range(2 * ANCHOR_STEP + 345)
     ]
     contacts.create_contacts(store, rows)
@@ -38,9 +42,10 @@ def test_page_at_any_offset_matches_keyset_order(filled):
     every = [r.id for r in query.page_after(None, 1000).rows]
     every += [r.id for r in query.page_after(query.page_after(None, 1000).next_key, 1000).rows]
     for offset in (0, 1, 999, 1000, 1001, 1500):
-        assert [r.id for r in query.page_at(offset, 7)] == every[offset:offset + 7]
+        assert [r.id for r in query.page_at(offset, 7)] == every[offset : offset + 7]
     assert [r.name for r in query.page_at(2 * ANCHOR_STEP + 340, 10)] == [
-        f"Person {i:05d}" for i in (4, 3, 2, 1, 0)]
+        f"Person {i:05d}" for i in (4, 3, 2, 1, 0)
+    ]
     assert query.page_at(10**6, 10) == []
 
 
@@ -62,11 +67,23 @@ def test_unknown_sort_is_a_validation_error(store):
 def test_page_queries_use_indexes(filled):
     store, _ = filled
     with store.read() as conn:
-        plan = " ".join(str(r[-1]) for r in conn.execute(text(
-            "EXPLAIN QUERY PLAN SELECT c.id FROM contact c WHERE (c.name_sort, c.id) > ('m', '') "
-            "ORDER BY c.name_sort, c.id LIMIT 100")))
-        owner_plan = " ".join(str(r[-1]) for r in conn.execute(text(
-            "EXPLAIN QUERY PLAN SELECT c.id FROM contact c WHERE c.owner = 'amy' "
-            "ORDER BY c.name_sort, c.id LIMIT 100")))
+        plan = " ".join(
+            str(r[-1])
+            for r in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT c.id FROM contact c "
+                    "WHERE (c.name_sort, c.id) > ('m', '') ORDER BY c.name_sort, c.id LIMIT 100"
+                )
+            )
+        )
+        owner_plan = " ".join(
+            str(r[-1])
+            for r in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT c.id FROM contact c WHERE c.owner = 'amy' "
+                    "ORDER BY c.name_sort, c.id LIMIT 100"
+                )
+            )
+        )
     assert "ix_contact_sort" in plan and "TEMP B-TREE" not in plan
     assert "ix_contact_owner_sort" in owner_plan and "TEMP B-TREE" not in owner_plan

@@ -33,14 +33,21 @@ def set_deal(store: Store, deal_id: str, **values: Any) -> None:
         tx.update(Deal, deal_id, values)
 
 
-def call(store: Store, monkeypatch: pytest.MonkeyPatch, contact: str, owner: str,
-         when: datetime) -> None:
+def call(
+    store: Store, monkeypatch: pytest.MonkeyPatch, contact: str, owner: str, when: datetime
+) -> None:
     monkeypatch.setenv("CRM_USER", owner)
     activities.log_call(store, contact, "outbound", "connected", started_at=when)
 
 
-def note(store: Store, monkeypatch: pytest.MonkeyPatch, owner: str, when: datetime,
-         kind: str = "note", **links: str) -> None:
+def note(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    owner: str,
+    when: datetime,
+    kind: str = "note",
+    **links: str,
+) -> None:
     monkeypatch.setenv("CRM_USER", owner)
     activities.log_activity(store, kind, occurred_at=when, **links)
 
@@ -48,8 +55,11 @@ def note(store: Store, monkeypatch: pytest.MonkeyPatch, owner: str, when: dateti
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """One store for the module: the reports only read, so the dataset is built once."""
-    opened = open_store(tmp_path_factory.mktemp("reports") / "data", use_keychain=False,
-                        passphrase=lambda _creating: "correct horse battery staple")
+    opened = open_store(
+        tmp_path_factory.mktemp("reports") / "data",
+        use_keychain=False,
+        passphrase=lambda _creating: "correct horse battery staple",
+    )
     try:
         yield opened
     finally:
@@ -79,16 +89,27 @@ def build_data(store: Store, monkeypatch: pytest.MonkeyPatch) -> Data:
     }
     ids = {}
     for name, (owner, value, currency, close, path) in specs.items():
-        ids[name] = deals.create_deal(store, {
-            "title": name, "owner": owner, "value": value, "currency": currency,
-            "expected_close": close}).value
+        ids[name] = deals.create_deal(
+            store,
+            {
+                "title": name,
+                "owner": owner,
+                "value": value,
+                "currency": currency,
+                "expected_close": close,
+            },
+        ).value
         for stage in path:
             deals.move_deal(store, ids[name], stages[stage])
     deals.win_deal(store, ids["F"])  # straight from Lead
     deals.win_deal(store, ids["H"])
     deals.lose_deal(store, ids["G"], "price")
-    for name, closed in (("E", utc(2026, 2, 10, 10)), ("F", utc(2025, 2, 20, 12)),
-                         ("G", utc(2026, 2, 15)), ("H", utc(2026, 3, 31, 23, 30))):
+    for name, closed in (
+        ("E", utc(2026, 2, 10, 10)),
+        ("F", utc(2025, 2, 20, 12)),
+        ("G", utc(2026, 2, 15)),
+        ("H", utc(2026, 3, 31, 23, 30)),
+    ):
         set_deal(store, ids[name], closed_at=closed)
     for name in "AB":
         set_deal(store, ids[name], created_at=utc(2025, 6, 1), stage_entered_at=utc(2026, 2, 1))
@@ -109,8 +130,9 @@ def build_data(store: Store, monkeypatch: pytest.MonkeyPatch) -> Data:
 
 def test_pipeline_value(store: Store, data: Data) -> None:
     rows = reports.pipeline_value(store, data.pipeline_id)
-    assert [(r.stage_name, r.currency, r.deal_count, r.value_cents, r.weighted_cents)
-            for r in rows] == [
+    assert [
+        (r.stage_name, r.currency, r.deal_count, r.value_cents, r.weighted_cents) for r in rows
+    ] == [
         ("Lead", "CNY", 2, 150005, 15001),  # 15000.5 rounds half up
         ("Qualified", None, 0, 0, 0),
         ("Proposal", "CNY", 1, 200000, 100000),
@@ -120,8 +142,12 @@ def test_pipeline_value(store: Store, data: Data) -> None:
     ]
     mine = reports.pipeline_value(store, data.pipeline_id, owner="wang")
     assert [(r.stage_name, r.deal_count, r.value_cents, r.weighted_cents) for r in mine] == [
-        ("Lead", 1, 100000, 10000), ("Qualified", 0, 0, 0), ("Proposal", 1, 200000, 100000),
-        ("Negotiation", 0, 0, 0), ("Won", 0, 0, 0), ("Lost", 0, 0, 0),
+        ("Lead", 1, 100000, 10000),
+        ("Qualified", 0, 0, 0),
+        ("Proposal", 1, 200000, 100000),
+        ("Negotiation", 0, 0, 0),
+        ("Won", 0, 0, 0),
+        ("Lost", 0, 0, 0),
     ]
 
 
@@ -130,8 +156,12 @@ def test_funnel(store: Store, data: Data) -> None:
     # Furthest non-lost stage per deal: A,B Lead; G Qualified; C Proposal (skipped
     # Qualified); D Negotiation; E,F,H Won.
     assert [(s.stage_name, s.reached, s.next_reached) for s in steps] == [
-        ("Lead", 8, 6), ("Qualified", 6, 5), ("Proposal", 5, 4), ("Negotiation", 4, 3),
-        ("Won", 3, None)]
+        ("Lead", 8, 6),
+        ("Qualified", 6, 5),
+        ("Proposal", 5, 4),
+        ("Negotiation", 4, 3),
+        ("Won", 3, None),
+    ]
     assert [s.conversion for s in steps] == [0.75, 5 / 6, 0.8, 0.75, None]
     wang = reports.funnel(store, data.pipeline_id, owner="wang")
     assert [s.reached for s in wang] == [4, 3, 2, 1, 1]
@@ -143,15 +173,22 @@ def test_funnel(store: Store, data: Data) -> None:
 
 def test_won_revenue_by_month(store: Store, data: Data) -> None:
     def rows(**kwargs: Any) -> list[tuple[str, str, int, int]]:
-        return [(r.month, r.currency, r.deal_count, r.value_cents)
-                for r in reports.won_revenue_by_month(store, **kwargs)]
+        return [
+            (r.month, r.currency, r.deal_count, r.value_cents)
+            for r in reports.won_revenue_by_month(store, **kwargs)
+        ]
 
     assert rows(year=2026) == [("2026-02", "CNY", 1, 400000), ("2026-03", "USD", 1, 25000)]
     # 2026-03-31 23:30 UTC is April 1st in Beijing.
     assert rows(year=2026, utc_offset_minutes=480) == [
-        ("2026-02", "CNY", 1, 400000), ("2026-04", "USD", 1, 25000)]
-    assert rows() == [("2025-02", "CNY", 1, 150000), ("2026-02", "CNY", 1, 400000),
-                      ("2026-03", "USD", 1, 25000)]
+        ("2026-02", "CNY", 1, 400000),
+        ("2026-04", "USD", 1, 25000),
+    ]
+    assert rows() == [
+        ("2025-02", "CNY", 1, 150000),
+        ("2026-02", "CNY", 1, 400000),
+        ("2026-03", "USD", 1, 25000),
+    ]
     assert rows(owner="li") == [("2025-02", "CNY", 1, 150000), ("2026-03", "USD", 1, 25000)]
     assert rows(year=2024) == []
 
@@ -159,7 +196,9 @@ def test_won_revenue_by_month(store: Store, data: Data) -> None:
 def test_won_revenue_vs_previous_year(store: Store, data: Data) -> None:
     rows = reports.won_revenue_vs_previous_year(store, 2026)
     assert [(r.month, r.currency, r.value_cents, r.previous_year_cents) for r in rows] == [
-        (2, "CNY", 400000, 150000), (3, "USD", 25000, 0)]
+        (2, "CNY", 400000, 150000),
+        (3, "USD", 25000, 0),
+    ]
 
 
 def test_calls_per_day(store: Store, data: Data) -> None:
@@ -167,11 +206,13 @@ def test_calls_per_day(store: Store, data: Data) -> None:
         found = reports.calls_per_day(store, date(2026, 3, 1), date(2026, 3, 4), **kwargs)
         return [(r.day, r.owner, r.calls) for r in found]
 
-    assert rows() == [("2026-03-02", "li", 1), ("2026-03-02", "wang", 3),
-                      ("2026-03-04", "wang", 1)]
+    assert rows() == [("2026-03-02", "li", 1), ("2026-03-02", "wang", 3), ("2026-03-04", "wang", 1)]
     assert rows(utc_offset_minutes=480) == [
-        ("2026-03-02", "li", 1), ("2026-03-02", "wang", 2), ("2026-03-03", "wang", 1),
-        ("2026-03-04", "wang", 1)]
+        ("2026-03-02", "li", 1),
+        ("2026-03-02", "wang", 2),
+        ("2026-03-03", "wang", 1),
+        ("2026-03-04", "wang", 1),
+    ]
     assert rows(owner="li") == [("2026-03-02", "li", 1)]
 
 
@@ -197,14 +238,21 @@ def test_day_range_rejects(store: Store, report: Callable[..., Any]) -> None:
 
 def test_forecast(store: Store, data: Data) -> None:
     def rows(**kwargs: Any) -> list[tuple[str, str, int, int, int]]:
-        return [(r.month, r.currency, r.deal_count, r.best_case_cents, r.weighted_cents)
-                for r in reports.forecast(store, **kwargs)]
+        return [
+            (r.month, r.currency, r.deal_count, r.best_case_cents, r.weighted_cents)
+            for r in reports.forecast(store, **kwargs)
+        ]
 
-    assert rows() == [("2026-04", "CNY", 2, 150005, 15001), ("2026-05", "CNY", 1, 200000, 100000),
-                      ("2026-05", "USD", 1, 30000, 22500)]
+    assert rows() == [
+        ("2026-04", "CNY", 2, 150005, 15001),
+        ("2026-05", "CNY", 1, 200000, 100000),
+        ("2026-05", "USD", 1, 30000, 22500),
+    ]
     assert rows(from_month="2026-05") == rows()[1:]
-    assert rows(owner="li") == [("2026-04", "CNY", 1, 50005, 5001),
-                                ("2026-05", "USD", 1, 30000, 22500)]
+    assert rows(owner="li") == [
+        ("2026-04", "CNY", 1, 50005, 5001),
+        ("2026-05", "USD", 1, 30000, 22500),
+    ]
     assert rows(pipeline_id="other") == []
     with pytest.raises(ValidationError):
         reports.forecast(store, from_month="May")
@@ -215,7 +263,9 @@ def test_stale_deals(store: Store, data: Data) -> None:
     # A: Lead (14 days) since Feb 1st. D: Negotiation (14) exactly 14 days.
     # B had a note on Mar 8th; C is within Proposal's 21 days; closed deals never stale.
     assert [(s.title, s.stage_name, s.idle_days, s.stale_days) for s in found] == [
-        ("A", "Lead", 37, 14), ("D", "Negotiation", 14, 14)]
+        ("A", "Lead", 37, 14),
+        ("D", "Negotiation", 14, 14),
+    ]
     assert found[0].last_touch == utc(2026, 2, 1) and found[0].deal_id == data.deals["A"]
     assert [s.title for s in reports.stale_deals(store, utc(2026, 3, 10, 12), owner="li")] == ["D"]
     assert len(reports.stale_deals(store, utc(2026, 3, 10, 12), limit=1)) == 1
@@ -229,7 +279,9 @@ def test_stale_deals(store: Store, data: Data) -> None:
 def test_overdue_deals(store: Store, data: Data) -> None:
     found = reports.overdue_deals(store, date(2026, 5, 1))
     assert [(o.title, o.expected_close, o.days_overdue, o.value_cents) for o in found] == [
-        ("A", date(2026, 4, 15), 16, 100000), ("B", date(2026, 4, 20), 11, 50005)]
+        ("A", date(2026, 4, 15), 16, 100000),
+        ("B", date(2026, 4, 20), 11, 50005),
+    ]
     assert [o.title for o in reports.overdue_deals(store, date(2026, 5, 1), limit=1)] == ["A"]
     assert reports.overdue_deals(store, date(2026, 4, 1)) == []
 
@@ -251,8 +303,10 @@ def plans(store: Store) -> Iterator[Callable[[Callable[[], Any]], str]]:
         captured = list(statements)
         with store.engine.connect() as conn:
             return "\n".join(
-                row[-1] for sql, params in captured
-                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                row[-1]
+                for sql, params in captured
+                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+            )
 
     yield plan_of
     event.remove(store.engine, "before_cursor_execute", capture)
@@ -263,23 +317,40 @@ def test_report_plans_use_indexes(
 ) -> None:
     pid, day1, day2 = data.pipeline_id, date(2026, 3, 1), date(2026, 3, 31)
     expected: list[tuple[Callable[[], Any], list[str]]] = [
-        (lambda: reports.pipeline_value(store, pid),
-         ["USING INDEX ix_stage_pipeline", "USING INDEX ix_deal_stage (stage_id=? AND status=?)"]),
+        (
+            lambda: reports.pipeline_value(store, pid),
+            [
+                "USING INDEX ix_stage_pipeline",
+                "USING INDEX ix_deal_stage (stage_id=? AND status=?)",
+            ],
+        ),
         (lambda: reports.funnel(store, pid), ["ix_dsh_deal", "ix_stage_pipeline"]),
-        (lambda: reports.won_revenue_by_month(store, 2026),
-         ["ix_deal_status_closed (status=? AND closed_at>? AND closed_at<?)"]),
+        (
+            lambda: reports.won_revenue_by_month(store, 2026),
+            ["ix_deal_status_closed (status=? AND closed_at>? AND closed_at<?)"],
+        ),
         (lambda: reports.won_revenue_vs_previous_year(store, 2026), ["ix_deal_status_closed"]),
-        (lambda: reports.calls_per_day(store, day1, day2, utc_offset_minutes=480),
-         ["COVERING INDEX ix_activity_kind_time (kind=? AND occurred_at>? AND occurred_at<?)"]),
-        (lambda: reports.activity_mix(store, day1, day2),
-         ["COVERING INDEX ix_activity_kind_time (kind=? AND occurred_at>? AND occurred_at<?)"]),
-        (lambda: reports.forecast(store, owner="li"),
-         ["ix_deal_status_close (status=? AND expected_close>?)"]),
+        (
+            lambda: reports.calls_per_day(store, day1, day2, utc_offset_minutes=480),
+            ["COVERING INDEX ix_activity_kind_time (kind=? AND occurred_at>? AND occurred_at<?)"],
+        ),
+        (
+            lambda: reports.activity_mix(store, day1, day2),
+            ["COVERING INDEX ix_activity_kind_time (kind=? AND occurred_at>? AND occurred_at<?)"],
+        ),
+        (
+            lambda: reports.forecast(store, owner="li"),
+            ["ix_deal_status_close (status=? AND expected_close>?)"],
+        ),
         (lambda: reports.stale_deals(store), ["USING INDEX ix_deal_status"]),
-        (lambda: reports.overdue_deals(store),
-         ["ix_deal_status_close (status=? AND expected_close<?)"]),
-        (lambda: activities.timeline(store, company_id="x"),
-         ["ix_activity_company", "ix_activity_contact", "ix_task_company", "ix_deal_company"]),
+        (
+            lambda: reports.overdue_deals(store),
+            ["ix_deal_status_close (status=? AND expected_close<?)"],
+        ),
+        (
+            lambda: activities.timeline(store, company_id="x"),
+            ["ix_activity_company", "ix_activity_contact", "ix_task_company", "ix_deal_company"],
+        ),
     ]
     for run, needles in expected:
         plan = plans(run)

@@ -26,12 +26,68 @@ from crm_desktop.store.search_text import (
 )
 
 HOSTILE_QUERIES = [
-    '"', '""', "'", '"unterminated', 'a"b', "(", ")", "(()", "a) OR (b", "AND", "OR", "NOT",
-    "a AND", "OR b", "NOT x", "NEAR", "NEAR(a b, 2)", "NEAR/3", "*", "a*", "*a", "**", "^",
-    "^a", "a^b", ":", "name:", "name : x", "{name alt}: x", "{", "}", "-", "-x", "x-", "--",
-    "+", "+ +", "a + b", "\\", "\x00", "a\x00b", "\ud800", "%", "_", "'; DROP TABLE contact; --",
-    "张\"伟", "（张伟）", "    ", "\t\n", "🙂", "🙂 zoe", "x" * 5000, " ".join(["a"] * 200),
-    "rowid", "rank", "bm25(search_fts)", "search_fts", "0", "000", "+", "()-+", "^*:-\"(",
+    '"',
+    '""',
+    "'",
+    '"unterminated',
+    'a"b',
+    "(",
+    ")",
+    "(()",
+    "a) OR (b",
+    "AND",
+    "OR",
+    "NOT",
+    "a AND",
+    "OR b",
+    "NOT x",
+    "NEAR",
+    "NEAR(a b, 2)",
+    "NEAR/3",
+    "*",
+    "a*",
+    "*a",
+    "**",
+    "^",
+    "^a",
+    "a^b",
+    ":",
+    "name:",
+    "name : x",
+    "{name alt}: x",
+    "{",
+    "}",
+    "-",
+    "-x",
+    "x-",
+    "--",
+    "+",
+    "+ +",
+    "a + b",
+    "\\",
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "%",
+    "_",
+    "'; DROP TABLE contact; --",
+    '张"伟',
+    "（张伟）",
+    "    ",
+    "\t\n",
+    "🙂",
+    "🙂 zoe",
+    "x" * 5000,
+    " ".join(["a"] * 200),
+    "rowid",
+    "rank",
+    "bm25(search_fts)",
+    "search_fts",
+    "0",
+    "000",
+    "+",
+    "()-+",
+    '^*:-"(',
 ]
 
 
@@ -94,8 +150,15 @@ def test_multi_word_latin_names_match_by_initials_and_joined_words(store):
 # -- other fields ----------------------------------------------------------------
 def test_phones_match_by_international_national_and_last_digits(store):
     zw = add_contact(store, name="张伟", phones=[{"label": "mobile", "number": "+8613812345678"}])
-    for query in ("+86 138-1234-5678", "13812345678", "5678", "138 1234", "8613812345678",
-                  "(138) 1234-5678", "0086 138 1234 5678"):
+    for query in (
+        "+86 138-1234-5678",
+        "13812345678",
+        "5678",
+        "138 1234",
+        "8613812345678",
+        "(138) 1234-5678",
+        "0086 138 1234 5678",
+    ):
         assert found(store, query, zw), query
     assert not found(store, "1234567", zw)
 
@@ -116,12 +179,25 @@ def test_phone_tokens():
 
 def test_emails_tags_address_and_notes_are_searchable(store):
     contact = add_contact(
-        store, name="Ann Lee", title="采购经理",
+        store,
+        name="Ann Lee",
+        title="采购经理",
         emails=[{"label": "work", "address": "ann.lee@example.com"}],
-        tags=["VIP"], address="上海市浦东新区", notes="Prefers WeChat; 喜欢喝茶",
+        tags=["VIP"],
+        address="上海市浦东新区",
+        notes="Prefers WeChat; 喜欢喝茶",
     )
-    for query in ("ann.lee@example.com", "ann.lee@", "example.com", "example", "vip", "浦东",
-                  "采购", "wechat", "喝茶"):
+    for query in (
+        "ann.lee@example.com",
+        "ann.lee@",
+        "example.com",
+        "example",
+        "vip",
+        "浦东",
+        "采购",
+        "wechat",
+        "喝茶",
+    ):
         assert found(store, query, contact), query
 
 
@@ -177,9 +253,13 @@ def test_words_only_in_bodies_rank_below_name_words(store):
     tagged = add_contact(store, name="Ann", tags=["vip"], address="上海市朝阳路")
     named = add_contact(store, name="Vipul Shah", notes="朝阳")
     assert [(h.record_id, h.tier) for h in search(store, "vip")] == [
-        (named, TIER_PREFIX), (tagged, TIER_OTHER)]
+        (named, TIER_PREFIX),
+        (tagged, TIER_OTHER),
+    ]
     assert {h.record_id: h.tier for h in search(store, "朝阳")} == {
-        named: TIER_OTHER, tagged: TIER_OTHER}
+        named: TIER_OTHER,
+        tagged: TIER_OTHER,
+    }
 
 
 def test_pinyin_of_the_name_start_ranks_as_a_prefix_match(store):
@@ -247,8 +327,9 @@ def test_deleting_a_company_after_detaching_its_contacts(store):
 
 def test_rebuild_reproduces_the_index(store):
     acme = add_company(store, name="Acme")
-    zw = add_contact(store, name="张伟", company_id=acme,
-                     phones=[{"label": "m", "number": "+8613812345678"}])
+    zw = add_contact(
+        store, name="张伟", company_id=acme, phones=[{"label": "m", "number": "+8613812345678"}]
+    )
     with store.write() as tx:
         tx.conn.exec_driver_sql("DELETE FROM search_doc")  # a damaged index
         assert rebuild_search_index(tx.conn) == 2
@@ -263,8 +344,10 @@ def test_documents_live_in_their_entity_rowid_band(store):
     acme = add_company(store, name="Acme")
     bob = add_contact(store, name="Bob")
     with store.read() as conn:
-        rows = {rid: rowid for rid, rowid in conn.exec_driver_sql(
-            "SELECT record_id, rowid FROM search_doc")}
+        rows = {
+            rid: rowid
+            for rid, rowid in conn.exec_driver_sql("SELECT record_id, rowid FROM search_doc")
+        }
     low, high = rowid_range("company")
     assert low <= rows[acme] <= high
     low, high = rowid_range("contact")
@@ -289,8 +372,12 @@ def test_hostile_queries_never_raise(store, query):
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
 def test_match_expressions_are_valid_fts5(store, query):
     parsed = parse_query(query)
-    expressions = [match_expression(query), match_expression(query, ("name", "alt")),
-                   parsed.name_expression, parsed.pinyin_prefix]
+    expressions = [
+        match_expression(query),
+        match_expression(query, ("name", "alt")),
+        parsed.name_expression,
+        parsed.pinyin_prefix,
+    ]
     with store.read() as conn:
         for expression in filter(None, expressions):
             conn.exec_driver_sql(

@@ -29,12 +29,17 @@ def last_seq(store: Store) -> int:
 def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
     """Every record the ChangeSet names has a change row written since `before`, and only those."""
     with store.read() as conn:
-        logged = set(conn.exec_driver_sql(
-            "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-        ).fetchall())
-    named = {(entity, record_id)
-             for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-             for entity, ids in kind.items() for record_id in ids}
+        logged = set(
+            conn.exec_driver_sql(
+                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
+            ).fetchall()
+        )
+    named = {
+        (entity, record_id)
+        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
+        for entity, ids in kind.items()
+        for record_id in ids
+    }
     assert named, "the operation reported no change"
     assert logged == named
 
@@ -53,10 +58,16 @@ def test_create_task_links(store: Store) -> None:
     pipelines.ensure_default_pipeline(store)
     deal = deals.create_deal(store, {"title": "D"}).value
     before = last_seq(store)
-    result = tasks.create_task(store, {
-        "title": "Call back", "due_at": "2026-03-02T15:00:00+08:00", "remind_at": local(2, 14),
-        "contact_id": contact, "deal_id": deal,
-    })
+    result = tasks.create_task(
+        store,
+        {
+            "title": "Call back",
+            "due_at": "2026-03-02T15:00:00+08:00",
+            "remind_at": local(2, 14),
+            "contact_id": contact,
+            "deal_id": deal,
+        },
+    )
     assert_logged(store, before, result)
     [task] = tasks.open_tasks_for(store, deal_id=deal)
     assert task.company_id == company  # from the contact
@@ -66,15 +77,18 @@ def test_create_task_links(store: Store) -> None:
     assert [t.id for t in tasks.open_tasks_for(store, company_id=company)] == [result.value]
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"title": " "}, "title"),
-    ({"title": "T", "due_at": "soon"}, "due_at"),
-    ({"title": "T", "remind_at": "later"}, "remind_at"),
-    ({"title": "T", "contact_id": "missing"}, "contact_id"),
-    ({"title": "T", "company_id": "missing"}, "company_id"),
-    ({"title": "T", "deal_id": "missing"}, "deal_id"),
-    ({"title": "T", "done": True}, "done"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"title": " "}, "title"),
+        ({"title": "T", "due_at": "soon"}, "due_at"),
+        ({"title": "T", "remind_at": "later"}, "remind_at"),
+        ({"title": "T", "contact_id": "missing"}, "contact_id"),
+        ({"title": "T", "company_id": "missing"}, "company_id"),
+        ({"title": "T", "deal_id": "missing"}, "deal_id"),
+        ({"title": "T", "done": True}, "done"),
+    ],
+)
 def test_create_task_rejects(store: Store, values: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as err:
         tasks.create_task(store, values)
@@ -96,7 +110,8 @@ def test_update_complete_reopen_delete(store: Store) -> None:
         tasks.open_tasks_for(store)
     with store.read() as conn:
         done, done_at = conn.exec_driver_sql(
-            "SELECT done, done_at FROM task WHERE id = ?", (task_id,)).one()
+            "SELECT done, done_at FROM task WHERE id = ?", (task_id,)
+        ).one()
     assert done and done_at
     again = tasks.complete_task(store, task_id)  # idempotent
     assert not again.changes and again.value == {}

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.store.store_testkit import add_contact, contact_names
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import files
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME, MANIFEST_FILENAME
+from tests.store.store_testkit import add_contact, contact_names
 
 # Distinctive enough that a hit can only be our plaintext, in UTF-8 either way.
 SECRET_NAME = "Quillon Zarathustra-Vexley"

@@ -10,10 +10,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.store.store_testkit import add_contact, count
-
 from crm_desktop.domain.models import Contact
 from crm_desktop.store.engine import Store
+from tests.store.store_testkit import add_contact, count
 
 WAIT_S = 10.0
 

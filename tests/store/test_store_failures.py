@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
-from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 from crm_desktop.domain.models import Contact
 from crm_desktop.errors import StoreError
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME
 from crm_desktop.store.integrity import check_integrity
+from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = TESTS_DIR.parent
@@ -167,15 +167,26 @@ print(json.dumps(result))
 def test_a_really_full_disk(tmp_path: Path) -> None:
     mount_point = tmp_path / "mnt"
     mount_point.mkdir()
-    script = (
-        'mount -t tmpfs -o size=32m,mode=0700 tmpfs "$0" || exit 77; '
-        'exec "$1" -c "$2" "$0"'
-    )
+    script = 'mount -t tmpfs -o size=32m,mode=0700 tmpfs "$0" || exit 77; exec "$1" -c "$2" "$0"'
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])}
     done = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script,
-         str(mount_point), sys.executable, _ENOSPC_CHILD],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            str(mount_point),
+            sys.executable,
+            _ENOSPC_CHILD,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     if done.returncode == 77 or "unshare failed" in done.stderr:
         if os.environ.get("CI"):  # CI's machine can mount one: not being able to is a failure

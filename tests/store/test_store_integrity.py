@@ -6,12 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from tests.store.store_testkit import add_contact
 
 from crm_desktop.domain.models import Contact
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME
 from crm_desktop.store.integrity import IntegrityReport, check_integrity
+from tests.store.store_testkit import add_contact
 
 PAGE_SIZE = 4096  # SQLCipher 4's default
 
@@ -23,8 +23,11 @@ def test_a_healthy_store_passes(store: Store, full: bool) -> None:
     assert report == IntegrityReport(
         ok=True,
         problems=[],
-        checks=["integrity_check" if full else "quick_check", "cipher_integrity_check",
-                "foreign_key_check"],
+        checks=[
+            "integrity_check" if full else "quick_check",
+            "cipher_integrity_check",
+            "foreign_key_check",
+        ],
     )
     assert dataclasses.asdict(report)["ok"] is True  # ready for `check --json`
 

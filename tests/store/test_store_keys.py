@@ -18,12 +18,12 @@ import sqlcipher3
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked
-from tests.store.store_testkit import add_contact, contact_names, file_hashes
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import keys
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME, MANIFEST_FILENAME
+from tests.store.store_testkit import add_contact, contact_names, file_hashes
 
 PASSPHRASE = "correct horse battery staple"  # the one tests/conftest.py uses
 
@@ -87,7 +87,7 @@ def test_first_open_keeps_a_random_256_bit_key_in_the_keychain(
     opened.close()
     manifest = json.loads((data_dir / MANIFEST_FILENAME).read_text())
     assert manifest["key_source"] == "keychain"
-    ((service, username), key_hex), = memory_keyring.secrets.items()
+    (((service, username), key_hex),) = memory_keyring.secrets.items()
     assert (service, username) == (keys.KEYRING_SERVICE, manifest["store_id"])
     assert len(bytes.fromhex(key_hex)) == 32
     # That key, used as a raw SQLCipher key, is what opens the file.

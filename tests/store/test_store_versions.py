@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
-from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 from crm_desktop.errors import StoreError
 from crm_desktop.store import migrate as migrate_module
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.migrations import HEAD, KNOWN_REVISIONS
+from tests.store.store_testkit import add_contact, contact_names, count, file_hashes
 
 FUTURE_REVISION = "9999_from_a_newer_app"
 
