@@ -71,8 +71,12 @@ def phone_number(field: str, raw: str, region: str | None = None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Spaces, dashes, dots and brackets inside a number: phonenumbers ignores them too.
+_SEPARATORS = str.maketrans("", "", " \u00a0-.()/")
+
+
 def _parse_canonical(text: str) -> Any:
-    """Fast path for input already in E.164 ("+8613812345678"), the stored form.
+    """Fast path for international input ("+86 138-1234-5678", "+8613812345678").
 
     phonenumbers.parse costs ~35 µs; for canonical input the country code is
     the only thing to find. Validity is still decided by phonenumbers below.
@@ -81,6 +85,7 @@ def _parse_canonical(text: str) -> Any:
     """
     import phonenumbers
 
+    text = text.translate(_SEPARATORS)
     if not (text.startswith("+") and text[1:].isdigit() and 8 <= len(text) <= 16):
         return None
     for size in (1, 2, 3):

@@ -1,0 +1,1 @@
+"""The `crm-desktop` command line: `main.main` is the console entry point."""
