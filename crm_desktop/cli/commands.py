@@ -22,13 +22,26 @@ MAX_SEARCH_LIMIT = 1_000
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    demo = sub.add_parser("demo", parents=[common], help="fill the store with demo data",
-                          description="Add a realistic demo dataset (the same for the same seed).")
-    demo.add_argument("--contacts", required=True, metavar="N",
-                      type=int_range(1, MAX_DEMO_CONTACTS), help="how many contacts to add")
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="fill the store with demo data",
+        description="Add a realistic demo dataset (the same for the same seed).",
+    )
+    demo.add_argument(
+        "--contacts",
+        required=True,
+        metavar="N",
+        type=int_range(1, MAX_DEMO_CONTACTS),
+        help="how many contacts to add",
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
-    demo.add_argument("--language", choices=("en", "zh"), default="en",
-                      help="stage names of the default pipeline, if it is created now")
+    demo.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default="en",
+        help="stage names of the default pipeline, if it is created now",
+    )
     demo.set_defaults(handler=run_demo, parser=demo)
 
     search = sub.add_parser("search", parents=[common], help="find contacts and companies")
@@ -42,11 +55,18 @@ def register(
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=run_stats, parser=stats)
 
-    check = sub.add_parser("check", parents=[common], help="check the store's integrity",
-                           description="Check structure, page authentication codes and links; "
-                           "exit status 1 when a problem is found.")
-    check.add_argument("--full", action="store_true",
-                       help="also verify every index against its table (slow on big stores)")
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="check the store's integrity",
+        description="Check structure, page authentication codes and links; "
+        "exit status 1 when a problem is found.",
+    )
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="also verify every index against its table (slow on big stores)",
+    )
     check.set_defaults(handler=run_check, parser=check)
 
 
@@ -62,12 +82,17 @@ def summary(args: argparse.Namespace) -> int:
         print(f"crm-desktop {__version__}")
         if created:
             print(f"Created a new encrypted store in {directory}.")
-        print_fields([
-            ("Store", str(store.path)), ("Key", _key_source(store)),
-            ("Contacts", f"{counts['contacts']:,}"), ("Companies", f"{counts['companies']:,}"),
-            ("Deals", f"{counts['deals']:,}"), ("Activities", f"{counts['activities']:,}"),
-            ("Tasks", f"{counts['tasks']:,}"),
-        ])
+        print_fields(
+            [
+                ("Store", str(store.path)),
+                ("Key", _key_source(store)),
+                ("Contacts", f"{counts['contacts']:,}"),
+                ("Companies", f"{counts['companies']:,}"),
+                ("Deals", f"{counts['deals']:,}"),
+                ("Activities", f"{counts['activities']:,}"),
+                ("Tasks", f"{counts['tasks']:,}"),
+            ]
+        )
     return EXIT_OK
 
 
@@ -83,7 +108,10 @@ Query = Callable[[str, tuple[Any, ...]], list[Any]]
 
 # Table names are fixed here, never user input.
 _TOTALS = {
-    "contacts": "contact", "companies": "company", "deals": "deal", "activities": "activity",
+    "contacts": "contact",
+    "companies": "company",
+    "deals": "deal",
+    "activities": "activity",
     "tasks": "task",
 }
 
@@ -94,15 +122,18 @@ def record_counts(query: Query, *, now: datetime | None = None) -> dict[str, int
     Overdue means due before today (local time), as the task lists count it.
     """
     today = (now or datetime.now()).astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = {name: int(query(f"SELECT count(*) FROM {table}", ())[0][0])
-              for name, table in _TOTALS.items()}
+    counts = {
+        name: int(query(f"SELECT count(*) FROM {table}", ())[0][0])
+        for name, table in _TOTALS.items()
+    }
     by_status = dict(query("SELECT status, count(*) FROM deal GROUP BY status", ()))
     for status in ("open", "won", "lost"):
         counts[f"deals_{status}"] = int(by_status.get(status, 0))
     # done = 0 (plus a due_at range) is exactly ix_task_open_due.
     counts["tasks_open"] = int(query("SELECT count(*) FROM task WHERE done = 0", ())[0][0])
-    counts["tasks_overdue"] = int(query(
-        "SELECT count(*) FROM task WHERE done = 0 AND due_at < ?", (_stored(today),))[0][0])
+    counts["tasks_overdue"] = int(
+        query("SELECT count(*) FROM task WHERE done = 0 AND due_at < ?", (_stored(today),))[0][0]
+    )
     return counts
 
 
@@ -140,15 +171,23 @@ def run_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(counts)
         return EXIT_OK
-    print_fields([
-        ("Contacts", f"{counts['contacts']:,}"),
-        ("Companies", f"{counts['companies']:,}"),
-        ("Deals", f"{counts['deals']:,} (open {counts['deals_open']:,}, "
-                  f"won {counts['deals_won']:,}, lost {counts['deals_lost']:,})"),
-        ("Activities", f"{counts['activities']:,}"),
-        ("Tasks", f"{counts['tasks']:,} (open {counts['tasks_open']:,}, "
-                  f"overdue {counts['tasks_overdue']:,})"),
-    ])
+    print_fields(
+        [
+            ("Contacts", f"{counts['contacts']:,}"),
+            ("Companies", f"{counts['companies']:,}"),
+            (
+                "Deals",
+                f"{counts['deals']:,} (open {counts['deals_open']:,}, "
+                f"won {counts['deals_won']:,}, lost {counts['deals_lost']:,})",
+            ),
+            ("Activities", f"{counts['activities']:,}"),
+            (
+                "Tasks",
+                f"{counts['tasks']:,} (open {counts['tasks_open']:,}, "
+                f"overdue {counts['tasks_overdue']:,})",
+            ),
+        ]
+    )
     return EXIT_OK
 
 
@@ -161,13 +200,16 @@ def run_demo(args: argparse.Namespace) -> int:
     with opened_store(args, create=True) as store:
         bar = ProgressBar("demo")
         try:
-            result = generate_demo(store, args.contacts, seed=args.seed, progress=bar.update,
-                                   language=args.language)
+            result = generate_demo(
+                store, args.contacts, seed=args.seed, progress=bar.update, language=args.language
+            )
         finally:
             bar.close()
-    print(f"Added {result.contacts:,} contacts, {result.companies:,} companies, "
-          f"{result.deals:,} deals, {result.activities:,} activities and {result.tasks:,} tasks "
-          f"in {time.monotonic() - started:.1f} s.")
+    print(
+        f"Added {result.contacts:,} contacts, {result.companies:,} companies, "
+        f"{result.deals:,} deals, {result.activities:,} activities and {result.tasks:,} tasks "
+        f"in {time.monotonic() - started:.1f} s."
+    )
     if result.rejected:
         print(f"{result.rejected:,} generated contacts were rejected by validation.")
     return EXIT_OK
@@ -180,14 +222,20 @@ def run_search(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         hits = search(store, args.query, limit=args.limit, entity=args.entity)
     if args.json:
-        print_json([{"entity": h.entity, "id": h.record_id, "name": h.name, "detail": h.detail}
-                    for h in hits])
+        print_json(
+            [
+                {"entity": h.entity, "id": h.record_id, "name": h.name, "detail": h.detail}
+                for h in hits
+            ]
+        )
         return EXIT_OK
     if not hits:
         print("No matches.")
         return EXIT_OK
-    print_table(("TYPE", "NAME", "DETAIL", "ID"),
-                [(h.entity, h.name, h.detail or "", h.record_id) for h in hits])
+    print_table(
+        ("TYPE", "NAME", "DETAIL", "ID"),
+        [(h.entity, h.name, h.detail or "", h.record_id) for h in hits],
+    )
     return EXIT_OK
 
 

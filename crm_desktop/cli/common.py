@@ -34,4 +34,3 @@ def int_range(minimum: int, maximum: int) -> Callable[[str], int]:
 
     parse.__name__ = "number"  # argparse names the type in its messages
     return parse
-

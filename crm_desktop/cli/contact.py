@@ -22,15 +22,21 @@ MAX_LIST = 1_000  # the list query's page limit
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    group = sub.add_parser("contact", parents=[common],
-                           help="add, edit, show, list, delete contacts")
+    group = sub.add_parser(
+        "contact", parents=[common], help="add, edit, show, list, delete contacts"
+    )
     actions = group.add_subparsers(title="actions", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", parents=[common], help="add a contact; prints its id")
     add.add_argument("--name", required=True)
-    add.add_argument("--phone", action="append", default=[], metavar="P",
-                     help="phone number (repeatable); without +country code, CRM_PHONE_REGION "
-                     "(default CN) applies")
+    add.add_argument(
+        "--phone",
+        action="append",
+        default=[],
+        metavar="P",
+        help="phone number (repeatable); without +country code, CRM_PHONE_REGION "
+        "(default CN) applies",
+    )
     add.add_argument("--email", action="append", default=[], metavar="E", help="repeatable")
     add.add_argument("--company", metavar="C", help="company name: found, or created")
     add.add_argument("--title", metavar="T")
@@ -39,7 +45,9 @@ def register(
     add.set_defaults(handler=run_add, parser=add)
 
     edit = actions.add_parser(
-        "edit", parents=[common], help="change fields of a contact",
+        "edit",
+        parents=[common],
+        help="change fields of a contact",
         description="Set fields: name, title, phones, emails, tags (lists comma-separated), "
         "company_id, address, birthday (YYYY-MM-DD), source, grade (A/B/C), owner, notes, "
         "consent_email/consent_call/consent_sms (yes/no), or a custom field by its key. "
@@ -62,16 +70,21 @@ def register(
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=run_list, parser=listing)
 
-    delete = actions.add_parser("delete", parents=[common],
-                                help="delete a contact with its activities and tasks")
+    delete = actions.add_parser(
+        "delete", parents=[common], help="delete a contact with its activities and tasks"
+    )
     delete.add_argument("id")
     delete.set_defaults(handler=run_delete, parser=delete)
 
 
 # -- add -------------------------------------------------------------------------
 def run_add(args: argparse.Namespace) -> int:
-    values: dict[str, Any] = {"name": args.name, "phones": args.phone, "emails": args.email,
-                              "tags": args.tag}
+    values: dict[str, Any] = {
+        "name": args.name,
+        "phones": args.phone,
+        "emails": args.email,
+        "tags": args.tag,
+    }
     for key in ("title", "owner"):
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
@@ -158,18 +171,31 @@ def run_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     phones = ", ".join(f"{p['number']} ({p['label']})" for p in data["phones"])
     emails = ", ".join(f"{e['address']} ({e['label']})" for e in data["emails"])
-    consent = [k[len("consent_"):] for k in ("consent_email", "consent_call", "consent_sms")
-               if data[k]]
-    print_fields([
-        ("Name", data["name"]), ("Company", data["company_name"]), ("Title", data["title"]),
-        ("Phones", phones), ("Emails", emails), ("Address", data["address"]),
-        ("Birthday", data["birthday"]), ("Grade", data["grade"]), ("Source", data["source"]),
-        ("Tags", ", ".join(data["tags"])), ("Owner", data["owner"]),
-        ("Consent", ", ".join(consent)), ("Notes", data["notes"]),
-        *[(key, value) for key, value in data["custom"].items()],
-        ("Last activity", data["last_activity_at"]), ("Created", data["created_at"]),
-        ("Updated", data["updated_at"]), ("Id", data["id"]),
-    ])
+    consent = [
+        k[len("consent_") :] for k in ("consent_email", "consent_call", "consent_sms") if data[k]
+    ]
+    print_fields(
+        [
+            ("Name", data["name"]),
+            ("Company", data["company_name"]),
+            ("Title", data["title"]),
+            ("Phones", phones),
+            ("Emails", emails),
+            ("Address", data["address"]),
+            ("Birthday", data["birthday"]),
+            ("Grade", data["grade"]),
+            ("Source", data["source"]),
+            ("Tags", ", ".join(data["tags"])),
+            ("Owner", data["owner"]),
+            ("Consent", ", ".join(consent)),
+            ("Notes", data["notes"]),
+            *[(key, value) for key, value in data["custom"].items()],
+            ("Last activity", data["last_activity_at"]),
+            ("Created", data["created_at"]),
+            ("Updated", data["updated_at"]),
+            ("Id", data["id"]),
+        ]
+    )
     return EXIT_OK
 
 
@@ -189,15 +215,26 @@ def run_list(args: argparse.Namespace) -> int:
 
     with opened_store(args) as store:
         company_id = company_id_for(store, args.company) if args.company else None
-        page = list_contacts(store, limit=args.limit, tag=args.tag, owner=args.owner,
-                             company_id=company_id)
+        page = list_contacts(
+            store, limit=args.limit, tag=args.tag, owner=args.owner, company_id=company_id
+        )
     if args.json:
         print_json([_row_json(row) for row in page.rows])
         return EXIT_OK
     print_table(
         ("ID", "NAME", "COMPANY", "PHONE", "EMAIL", "OWNER", "TAGS"),
-        [(r.id, r.name, r.company_name or "", r.phone or "", r.email or "", r.owner or "",
-          ", ".join(r.tags)) for r in page.rows],
+        [
+            (
+                r.id,
+                r.name,
+                r.company_name or "",
+                r.phone or "",
+                r.email or "",
+                r.owner or "",
+                ", ".join(r.tags),
+            )
+            for r in page.rows
+        ],
     )
     if page.next_key is not None:
         sys.stderr.write(f"(first {len(page.rows):,} shown; --limit shows up to {MAX_LIST:,})\n")
@@ -206,9 +243,15 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _row_json(row: Any) -> dict[str, Any]:
     return {
-        "id": row.id, "name": row.name, "company_id": row.company_id,
-        "company_name": row.company_name, "title": row.title, "phone": row.phone,
-        "email": row.email, "owner": row.owner, "tags": list(row.tags),
+        "id": row.id,
+        "name": row.name,
+        "company_id": row.company_id,
+        "company_name": row.company_name,
+        "title": row.title,
+        "phone": row.phone,
+        "email": row.email,
+        "owner": row.owner,
+        "tags": list(row.tags),
         "updated_at": stored_time(row.updated_at),
     }
 
@@ -224,7 +267,8 @@ def company_id_for(store: Store, text: str) -> str:
         # name_sort is indexed (ix_company_sort) and equal for names equal but for case:
         # it finds the candidates, Python's casefold (Unicode-aware) picks among them.
         rows = conn.exec_driver_sql(
-            "SELECT id, name FROM company WHERE name_sort = ?", (sort_key(text),)).all()
+            "SELECT id, name FROM company WHERE name_sort = ?", (sort_key(text),)
+        ).all()
     wanted = text.strip().casefold()
     ids = [row[0] for row in rows if row[1].casefold() == wanted]
     if not ids:

@@ -34,13 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--data-dir", metavar="DIR",
+        "--data-dir",
+        metavar="DIR",
         help="the store's directory (default: $CRM_DATA_DIR, else the user data directory)",
     )
     # Also accepted after the command; SUPPRESS keeps the earlier value when absent there.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
-                        help=argparse.SUPPRESS)
+    common.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.register(subcommands, common)
     contact.register(subcommands, common)

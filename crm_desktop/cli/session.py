@@ -54,14 +54,15 @@ def opened_store(
 
     directory = data_dir(args)
     try:
-        store = open_store(directory, passphrase=passphrase or passphrase_provider(),
-                           create=create)
+        store = open_store(directory, passphrase=passphrase or passphrase_provider(), create=create)
     except StoreError as exc:
         if exc.code != "store.missing":
             raise
         raise StoreError(
-            exc.code, f"No store in {directory}: run crm-desktop without a command to create "
-            "one, or give --data-dir.", path=str(directory),
+            exc.code,
+            f"No store in {directory}: run crm-desktop without a command to create "
+            "one, or give --data-dir.",
+            path=str(directory),
         ) from None
     try:
         yield store

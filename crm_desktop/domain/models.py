@@ -245,7 +245,7 @@ class CustomValue(SQLModel, table=True):
 
 
 SYNCED_MODELS: dict[str, type[SQLModel]] = {
-    m.__tablename__: m  # type: ignore[misc]
+    m.__tablename__: m
     for m in (
         Company,
         Contact,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from crm_desktop.domain.enums import Grade
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
@@ -15,7 +16,7 @@ from crm_desktop.services.custom_fields import clean_custom_values
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
-from crm_desktop.store.changes import WriteTx
+from crm_desktop.store.changes import WriteTx, table_of
 from crm_desktop.store.engine import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -92,7 +93,7 @@ def find_or_create_company(tx: WriteTx, name: str) -> str:
     """The id of the company called `name` (case-insensitive), created if none exists."""
     clean = v.required_text("company", name)
     found = tx.conn.execute(
-        select(Company.id).where(func.lower(Company.name) == clean.lower()).limit(1)  # type: ignore[arg-type]
+        select(col(Company.id)).where(func.lower(col(Company.name)) == clean.lower()).limit(1)
     ).scalar()
     if found:
         return str(found)
@@ -102,9 +103,12 @@ def find_or_create_company(tx: WriteTx, name: str) -> str:
 def linked_counts(tx: WriteTx, company_id: str) -> dict[str, int]:
     counts = {}
     for model in LINKED_MODELS:
-        n = tx.conn.execute(select(func.count()).where(model.company_id == company_id)).scalar_one()  # type: ignore[attr-defined]
+        table = table_of(model)
+        n = tx.conn.execute(
+            select(func.count()).where(table.c.company_id == company_id)
+        ).scalar_one()
         if n:
-            counts[model.__tablename__] = int(n)  # type: ignore[attr-defined]
+            counts[table.name] = int(n)
     return counts
 
 
@@ -131,7 +135,10 @@ def delete_company(
                 counts=counts,
             )
         for model in LINKED_MODELS:
-            ids = tx.conn.execute(select(model.id).where(model.company_id == company_id)).scalars()  # type: ignore[attr-defined]
+            table = table_of(model)
+            ids = tx.conn.execute(
+                select(table.c.id).where(table.c.company_id == company_id)
+            ).scalars()
             for record_id in list(ids):
                 tx.update(model, record_id, {"company_id": None})
         tx.delete(Company, company_id)

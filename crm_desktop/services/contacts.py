@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select, update
+from sqlmodel import col
 
 from crm_desktop.domain.enums import Grade
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
@@ -16,7 +17,7 @@ from crm_desktop.services.custom_fields import clean_custom_values, custom_value
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
-from crm_desktop.store.changes import WriteTx
+from crm_desktop.store.changes import WriteTx, table_of
 from crm_desktop.store.engine import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -144,8 +145,9 @@ _CLEANERS: dict[str, Callable[[str, Any], Any]] = {
 def _check_company(conn: Connection, company_id: str | None) -> None:
     if (
         company_id
-        and conn.execute(select(Company.id).where(Company.id == company_id)).first() is None
-    ):  # type: ignore[arg-type]
+        and conn.execute(select(col(Company.id)).where(col(Company.id) == company_id)).first()
+        is None
+    ):
         raise ValidationError(
             "company_id", f"No company with id {company_id}.", code="validation.reference"
         )
@@ -204,10 +206,14 @@ def _write_batch(
     with store.write() as tx:
         companies = {r["company_id"] for r in batch if r.get("company_id")}
         known = (
-            set(tx.conn.execute(select(Company.id).where(Company.id.in_(companies))).scalars())
+            set(
+                tx.conn.execute(
+                    select(col(Company.id)).where(col(Company.id).in_(companies))
+                ).scalars()
+            )
             if companies
             else set()
-        )  # type: ignore[attr-defined]
+        )
         missing = companies - known
         if missing:
             raise ValidationError(
@@ -249,10 +255,13 @@ def delete_contact(store: Store, contact_id: str) -> OpResult[None]:
 def delete_contact_in(tx: WriteTx, contact_id: str) -> None:
     tx.get_row(Contact, contact_id)  # NotFoundError before touching anything
     for model in (Task, Activity):
-        ids = tx.conn.execute(select(model.id).where(model.contact_id == contact_id)).scalars()  # type: ignore[attr-defined]
+        table = table_of(model)
+        ids = tx.conn.execute(select(table.c.id).where(table.c.contact_id == contact_id)).scalars()
         for record_id in list(ids):
             tx.delete(model, record_id)
-    deal_ids = tx.conn.execute(select(Deal.id).where(Deal.contact_id == contact_id)).scalars()  # type: ignore[arg-type]
+    deal_ids = tx.conn.execute(
+        select(col(Deal.id)).where(col(Deal.contact_id) == contact_id)
+    ).scalars()
     for deal_id in list(deal_ids):
         tx.update(Deal, deal_id, {"contact_id": None})
     tx.delete(Contact, contact_id)
@@ -260,22 +269,22 @@ def delete_contact_in(tx: WriteTx, contact_id: str) -> None:
 
 def get_contact(store: Store, contact_id: str) -> ContactDetail:
     with store.read() as conn:
-        row = conn.execute(select(Contact).where(Contact.id == contact_id)).mappings().first()  # type: ignore[arg-type]
+        row = conn.execute(select(Contact).where(col(Contact.id) == contact_id)).mappings().first()
         if row is None:
             raise NotFoundError("contact", contact_id)
         contact = Contact(**row)
         company = None
         if contact.company_id:
             company = conn.execute(
-                select(Company.name).where(Company.id == contact.company_id)
-            ).scalar()  # type: ignore[arg-type]
+                select(col(Company.name)).where(col(Company.id) == contact.company_id)
+            ).scalar()
         return ContactDetail(contact, company, custom_values(conn, contact_id))
 
 
 def touch_activity(tx: WriteTx, contact_id: str | None, when: Any) -> None:
     """Keep the derived `last_activity_at` (stale/churn marks) without a change row."""
     if contact_id:
-        table = Contact.__table__  # type: ignore[attr-defined]
+        table = table_of(Contact)
         tx.conn.execute(
             update(table)
             .where(table.c.id == contact_id)

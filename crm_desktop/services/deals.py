@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, tuple_, update
 from sqlmodel import col
 
 from crm_desktop.domain.enums import DealStatus
@@ -525,9 +525,16 @@ def list_deals(
     status: str | None = None,
     owner: str | None = None,
     limit: int = 500,
+    after: tuple[datetime, str] | None = None,
 ) -> list[Deal]:
-    """Deals matching the filters, most recently moved first."""
+    """Deals matching the filters, most recently moved first, one keyset page.
+
+    Args:
+        after: ``(stage_entered_at, id)`` of the last deal of the previous page.
+    """
     query = select(Deal)
+    if after is not None:
+        query = query.where(tuple_(col(Deal.stage_entered_at), col(Deal.id)) < tuple_(*after))
     for column, value in (
         (col(Deal.pipeline_id), pipeline_id),
         (col(Deal.stage_id), stage_id),

@@ -97,22 +97,44 @@ BRAND_CHARS = _pairs(
 )
 # (Chinese city, pinyin, area code, subscriber digits): company landlines are valid numbers.
 CITIES = [
-    ("北京", "beijing", "10", 8), ("上海", "shanghai", "21", 8), ("广州", "guangzhou", "20", 8),
-    ("深圳", "shenzhen", "755", 8), ("杭州", "hangzhou", "571", 8), ("成都", "chengdu", "28", 8),
-    ("南京", "nanjing", "25", 8), ("武汉", "wuhan", "27", 8), ("西安", "xian", "29", 8),
-    ("苏州", "suzhou", "512", 8), ("天津", "tianjin", "22", 8), ("重庆", "chongqing", "23", 8),
-    ("厦门", "xiamen", "592", 7), ("青岛", "qingdao", "532", 8), ("长沙", "changsha", "731", 8),
-    ("宁波", "ningbo", "574", 8), ("合肥", "hefei", "551", 8), ("郑州", "zhengzhou", "371", 8),
-    ("大连", "dalian", "411", 8), ("无锡", "wuxi", "510", 8),
+    ("北京", "beijing", "10", 8),
+    ("上海", "shanghai", "21", 8),
+    ("广州", "guangzhou", "20", 8),
+    ("深圳", "shenzhen", "755", 8),
+    ("杭州", "hangzhou", "571", 8),
+    ("成都", "chengdu", "28", 8),
+    ("南京", "nanjing", "25", 8),
+    ("武汉", "wuhan", "27", 8),
+    ("西安", "xian", "29", 8),
+    ("苏州", "suzhou", "512", 8),
+    ("天津", "tianjin", "22", 8),
+    ("重庆", "chongqing", "23", 8),
+    ("厦门", "xiamen", "592", 7),
+    ("青岛", "qingdao", "532", 8),
+    ("长沙", "changsha", "731", 8),
+    ("宁波", "ningbo", "574", 8),
+    ("合肥", "hefei", "551", 8),
+    ("郑州", "zhengzhou", "371", 8),
+    ("大连", "dalian", "411", 8),
+    ("无锡", "wuxi", "510", 8),
 ]
 # (Chinese industry word, English industry, domain word)
 CN_INDUSTRIES = [
-    ("科技", "Technology", "tech"), ("贸易", "Trading", "trade"), ("实业", "Industrial", "group"),
-    ("网络", "Internet", "net"), ("电子", "Electronics", "elec"), ("医疗器械", "Medical", "med"),
-    ("物流", "Logistics", "logistics"), ("建材", "Construction", "build"), ("食品", "Food", "food"),
-    ("教育科技", "Education", "edu"), ("环保", "Environmental", "eco"),
-    ("新能源", "Energy", "energy"), ("信息技术", "Technology", "it"),
-    ("机械", "Machinery", "machinery"), ("咨询", "Consulting", "consult"),
+    ("科技", "Technology", "tech"),
+    ("贸易", "Trading", "trade"),
+    ("实业", "Industrial", "group"),
+    ("网络", "Internet", "net"),
+    ("电子", "Electronics", "elec"),
+    ("医疗器械", "Medical", "med"),
+    ("物流", "Logistics", "logistics"),
+    ("建材", "Construction", "build"),
+    ("食品", "Food", "food"),
+    ("教育科技", "Education", "edu"),
+    ("环保", "Environmental", "eco"),
+    ("新能源", "Energy", "energy"),
+    ("信息技术", "Technology", "it"),
+    ("机械", "Machinery", "machinery"),
+    ("咨询", "Consulting", "consult"),
 ]
 EN_BRANDS = _words(
     "Acme Northwind Summit Pioneer Evergreen Silverline Redwood Harbor Granite Lakeside Pinnacle "
@@ -124,62 +146,181 @@ EN_BRANDS = _words(
     "Trident Union Valley Windmill Yellowstone Blackrock Crystal Diamond Emerald Fulcrum Golden"
 )
 EN_INDUSTRIES = [
-    ("Systems", "Technology"), ("Logistics", "Logistics"), ("Software", "Technology"),
-    ("Foods", "Food"), ("Medical", "Medical"), ("Manufacturing", "Industrial"),
-    ("Analytics", "Technology"), ("Consulting", "Consulting"), ("Energy", "Energy"),
-    ("Retail", "Retail"), ("Labs", "Research"), ("Networks", "Internet"), ("Supply", "Trading"),
-    ("Devices", "Electronics"), ("Partners", "Consulting"), ("Holdings", "Finance"),
-    ("Engineering", "Machinery"), ("Media", "Media"), ("Health", "Medical"), ("Capital", "Finance"),
+    ("Systems", "Technology"),
+    ("Logistics", "Logistics"),
+    ("Software", "Technology"),
+    ("Foods", "Food"),
+    ("Medical", "Medical"),
+    ("Manufacturing", "Industrial"),
+    ("Analytics", "Technology"),
+    ("Consulting", "Consulting"),
+    ("Energy", "Energy"),
+    ("Retail", "Retail"),
+    ("Labs", "Research"),
+    ("Networks", "Internet"),
+    ("Supply", "Trading"),
+    ("Devices", "Electronics"),
+    ("Partners", "Consulting"),
+    ("Holdings", "Finance"),
+    ("Engineering", "Machinery"),
+    ("Media", "Media"),
+    ("Health", "Medical"),
+    ("Capital", "Finance"),
 ]
 EN_SUFFIXES = ("Ltd", "Inc", "LLC", "Group", "Corp.", "Co.", "Holdings", "Partners")
 # (city, state, area codes valid for it)
 US_CITIES = [
-    ("New York", "NY", (212, 646, 718, 917)), ("San Francisco", "CA", (415, 628)),
-    ("San Jose", "CA", (408, 650)), ("Los Angeles", "CA", (213, 310, 323)),
-    ("Chicago", "IL", (312, 773)), ("Boston", "MA", (617, 857)), ("Seattle", "WA", (206, 425)),
-    ("Austin", "TX", (512, 737)), ("Houston", "TX", (713, 832)), ("Dallas", "TX", (214, 469)),
-    ("Denver", "CO", (303, 720)), ("Atlanta", "GA", (404, 678)), ("Miami", "FL", (305, 786)),
-    ("Phoenix", "AZ", (602, 480)), ("Portland", "OR", (503,)), ("Nashville", "TN", (615,)),
-    ("Washington", "DC", (202,)), ("Philadelphia", "PA", (215, 267)), ("Detroit", "MI", (313,)),
+    ("New York", "NY", (212, 646, 718, 917)),
+    ("San Francisco", "CA", (415, 628)),
+    ("San Jose", "CA", (408, 650)),
+    ("Los Angeles", "CA", (213, 310, 323)),
+    ("Chicago", "IL", (312, 773)),
+    ("Boston", "MA", (617, 857)),
+    ("Seattle", "WA", (206, 425)),
+    ("Austin", "TX", (512, 737)),
+    ("Houston", "TX", (713, 832)),
+    ("Dallas", "TX", (214, 469)),
+    ("Denver", "CO", (303, 720)),
+    ("Atlanta", "GA", (404, 678)),
+    ("Miami", "FL", (305, 786)),
+    ("Phoenix", "AZ", (602, 480)),
+    ("Portland", "OR", (503,)),
+    ("Nashville", "TN", (615,)),
+    ("Washington", "DC", (202,)),
+    ("Philadelphia", "PA", (215, 267)),
+    ("Detroit", "MI", (313,)),
     ("Minneapolis", "MN", (612,)),
 ]
 # Mobile prefixes phonenumbers accepts as valid Chinese mobiles.
-CN_MOBILE = [f"13{d}" for d in range(10)] + ["150", "151", "152", "153", "155", "156", "157",
-                                             "158", "159"] + [f"18{d}" for d in range(10)]
+CN_MOBILE = (
+    [f"13{d}" for d in range(10)]
+    + ["150", "151", "152", "153", "155", "156", "157", "158", "159"]
+    + [f"18{d}" for d in range(10)]
+)
 CN_MAIL = ("qq.com", "163.com", "126.com", "sina.com", "foxmail.com")
 EN_MAIL = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com")
-CN_TITLES = ("总经理", "副总经理", "销售经理", "采购经理", "技术总监", "财务总监", "市场专员",
-             "工程师", "项目经理", "行政主管", "董事长", "运营总监")
-EN_TITLES = ("CEO", "CTO", "CFO", "VP Sales", "Purchasing Manager", "Sales Director",
-             "Office Manager", "Engineer", "Project Manager", "Operations Director",
-             "Marketing Manager", "IT Manager")
-TAGS = ("VIP", "重点客户", "潜在客户", "老客户", "展会", "partner", "reseller", "newsletter",
-        "enterprise", "smb", "华东", "华南", "west-coast", "renewal")
-SOURCES = ("展会", "官网", "客户推荐", "电话营销", "trade show", "website", "referral",
-           "cold call", "LinkedIn", "partner")
+CN_TITLES = (
+    "总经理",
+    "副总经理",
+    "销售经理",
+    "采购经理",
+    "技术总监",
+    "财务总监",
+    "市场专员",
+    "工程师",
+    "项目经理",
+    "行政主管",
+    "董事长",
+    "运营总监",
+)
+EN_TITLES = (
+    "CEO",
+    "CTO",
+    "CFO",
+    "VP Sales",
+    "Purchasing Manager",
+    "Sales Director",
+    "Office Manager",
+    "Engineer",
+    "Project Manager",
+    "Operations Director",
+    "Marketing Manager",
+    "IT Manager",
+)
+TAGS = (
+    "VIP",
+    "重点客户",
+    "潜在客户",
+    "老客户",
+    "展会",
+    "partner",
+    "reseller",
+    "newsletter",
+    "enterprise",
+    "smb",
+    "华东",
+    "华南",
+    "west-coast",
+    "renewal",
+)
+SOURCES = (
+    "展会",
+    "官网",
+    "客户推荐",
+    "电话营销",
+    "trade show",
+    "website",
+    "referral",
+    "cold call",
+    "LinkedIn",
+    "partner",
+)
 
-CN_PRODUCTS = ("ERP 升级", "年度服务合同", "CRM 实施", "设备采购", "培训服务", "云服务订阅",
-               "数据中心扩容", "安全审计")
-EN_PRODUCTS = ("Annual license", "Hardware refresh", "Support renewal", "Pilot project",
-               "Consulting package", "Cloud subscription", "Data migration", "Security audit")
+CN_PRODUCTS = (
+    "ERP 升级",
+    "年度服务合同",
+    "CRM 实施",
+    "设备采购",
+    "培训服务",
+    "云服务订阅",
+    "数据中心扩容",
+    "安全审计",
+)
+EN_PRODUCTS = (
+    "Annual license",
+    "Hardware refresh",
+    "Support renewal",
+    "Pilot project",
+    "Consulting package",
+    "Cloud subscription",
+    "Data migration",
+    "Security audit",
+)
 CN_LOST = ("价格太高", "选择了竞争对手", "预算取消", "需求变更", "客户无回应")
 EN_LOST = ("Price too high", "Chose a competitor", "Budget cut", "No decision", "Went silent")
-CN_NOTES = ("讨论了报价，客户需要内部审批", "客户对新版本很感兴趣，约定下周演示",
-            "确认了交付时间", "客户反馈上次服务很满意", "需要补充技术方案", "客户询问付款方式",
-            "对方正在比较几家供应商", "已发送合同草稿")
-EN_NOTES = ("Discussed the quote; needs internal approval",
-            "Interested in the new version; demo next week", "Confirmed the delivery date",
-            "Happy with the last service visit",
-            "Needs a technical proposal", "Asked about payment terms",
-            "Comparing several vendors", "Sent the draft contract")
-CN_TASKS = ("回访{name}", "给{name}发送报价", "与{name}安排产品演示", "跟进{name}的合同",
-            "提醒{name}续约")
-EN_TASKS = ("Follow up with {name}", "Send quote to {name}", "Schedule a demo with {name}",
-            "Chase the contract with {name}", "Renewal reminder for {name}")
+CN_NOTES = (
+    "讨论了报价，客户需要内部审批",
+    "客户对新版本很感兴趣，约定下周演示",
+    "确认了交付时间",
+    "客户反馈上次服务很满意",
+    "需要补充技术方案",
+    "客户询问付款方式",
+    "对方正在比较几家供应商",
+    "已发送合同草稿",
+)
+EN_NOTES = (
+    "Discussed the quote; needs internal approval",
+    "Interested in the new version; demo next week",
+    "Confirmed the delivery date",
+    "Happy with the last service visit",
+    "Needs a technical proposal",
+    "Asked about payment terms",
+    "Comparing several vendors",
+    "Sent the draft contract",
+)
+CN_TASKS = (
+    "回访{name}",
+    "给{name}发送报价",
+    "与{name}安排产品演示",
+    "跟进{name}的合同",
+    "提醒{name}续约",
+)
+EN_TASKS = (
+    "Follow up with {name}",
+    "Send quote to {name}",
+    "Schedule a demo with {name}",
+    "Chase the contract with {name}",
+    "Renewal reminder for {name}",
+)
 # (kind, weight): calls dominate a field rep's day.
 ACTIVITY_KINDS = (("call", 60), ("email", 15), ("meeting", 10), ("note", 10), ("visit", 5))
-CALL_OUTCOMES = (("connected", 60), ("no_answer", 20), ("busy", 7), ("voicemail", 10),
-                 ("wrong_number", 3))
+CALL_OUTCOMES = (
+    ("connected", 60),
+    ("no_answer", 20),
+    ("busy", 7),
+    ("voicemail", 10),
+    ("wrong_number", 3),
+)
 
 
 @dataclass
@@ -245,8 +386,13 @@ def generate_demo(
         ValidationError: `contacts` out of range.
     """
     if not 0 <= contacts <= MAX_CONTACTS:
-        raise ValidationError("contacts", f"contacts must be between 0 and {MAX_CONTACTS:,}.",
-                              code="validation.range", minimum=0, maximum=MAX_CONTACTS)
+        raise ValidationError(
+            "contacts",
+            f"contacts must be between 0 and {MAX_CONTACTS:,}.",
+            code="validation.range",
+            minimum=0,
+            maximum=MAX_CONTACTS,
+        )
     gen = _Generator(random.Random(seed), _aware(now), activities_per_contact)
     summary = DemoSummary()
     stages = _pipeline_stages(store, language) if contacts else []
@@ -307,8 +453,11 @@ def _create_people(
 
 
 def _write_related(
-    tx: WriteTx, gen: _Generator, pairs: list[tuple[_Person, str]],
-    stages: Sequence[_StageInfo], summary: DemoSummary,
+    tx: WriteTx,
+    gen: _Generator,
+    pairs: list[tuple[_Person, str]],
+    stages: Sequence[_StageInfo],
+    summary: DemoSummary,
 ) -> None:
     deals: list[Row] = []
     history: list[Row] = []
@@ -342,8 +491,11 @@ def _touch_last_activity(tx: WriteTx, activities: list[Row]) -> None:
                 latest[owner_id] = row["occurred_at"]
         if latest:
             table = table_of(model)
-            stmt = update(table).where(table.c.id == bindparam("rid")).values(
-                last_activity_at=bindparam("at"))
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("rid"))
+                .values(last_activity_at=bindparam("at"))
+            )
             tx.conn.execute(stmt, [{"rid": rid, "at": at} for rid, at in latest.items()])
 
 
@@ -365,11 +517,17 @@ class _Generator:
         """((name, short name, domain, chinese), values for clean_company)."""
         chinese = self.rng.random() < CHINESE_SHARE
         name, short, domain, industry, city, phone = (
-            self._cn_company() if chinese else self._en_company())
+            self._cn_company() if chinese else self._en_company()
+        )
         values = {
-            "name": name, "industry": industry, "website": f"https://www.{domain}",
-            "phone": phone, "city": city, "country": "CN" if chinese else "US",
-            "grade": self.rng.choice("AABBBCC"), "owner": self.rng.choice(OWNERS),
+            "name": name,
+            "industry": industry,
+            "website": f"https://www.{domain}",
+            "phone": phone,
+            "city": city,
+            "country": "CN" if chinese else "US",
+            "grade": self.rng.choice("AABBBCC"),
+            "owner": self.rng.choice(OWNERS),
             "tags": self.rng.sample(TAGS, self.rng.choice((0, 0, 1, 1, 2))),
         }
         return (name, short, domain, chinese), values
@@ -460,19 +618,34 @@ class _Generator:
         rng = self.rng
         phones = [{"label": "mobile", "number": p.phone}]
         if rng.random() < 0.2:
-            phones.append({"label": "work", "number": (
-                f"+86{rng.choice(CN_MOBILE)}{self._digits(8)}" if p.chinese
-                else self._us_number(rng.choice(US_CITIES)[2]))})
+            phones.append(
+                {
+                    "label": "work",
+                    "number": (
+                        f"+86{rng.choice(CN_MOBILE)}{self._digits(8)}"
+                        if p.chinese
+                        else self._us_number(rng.choice(US_CITIES)[2])
+                    ),
+                }
+            )
         number = rng.randrange(100) if rng.random() < 0.3 else ""
-        domain = (p.company.domain if p.company and rng.random() < 0.7
-                  else rng.choice(CN_MAIL if p.chinese else EN_MAIL))
+        domain = (
+            p.company.domain
+            if p.company and rng.random() < 0.7
+            else rng.choice(CN_MAIL if p.chinese else EN_MAIL)
+        )
         row: dict[str, Any] = {
-            "name": p.name, "company_id": p.company.id if p.company else None,
-            "title": rng.choice(CN_TITLES if p.chinese else EN_TITLES), "phones": phones,
+            "name": p.name,
+            "company_id": p.company.id if p.company else None,
+            "title": rng.choice(CN_TITLES if p.chinese else EN_TITLES),
+            "phones": phones,
             "emails": [{"label": "work", "address": f"{handle}{number}@{domain}"}],
-            "source": rng.choice(SOURCES), "grade": rng.choice(("A", "B", "B", "C", "C", None)),
-            "tags": rng.sample(TAGS, rng.choice((0, 1, 1, 2, 3))), "owner": p.owner,
-            "consent_email": rng.random() < 0.6, "consent_call": rng.random() < 0.8,
+            "source": rng.choice(SOURCES),
+            "grade": rng.choice(("A", "B", "B", "C", "C", None)),
+            "tags": rng.sample(TAGS, rng.choice((0, 1, 1, 2, 3))),
+            "owner": p.owner,
+            "consent_email": rng.random() < 0.6,
+            "consent_call": rng.random() < 0.8,
             "consent_sms": rng.random() < 0.3,
         }
         if rng.random() < 0.3:
@@ -492,7 +665,10 @@ class _Generator:
         return [self._deal(p, contact_id, stages, open_stages) for _ in range(count)]
 
     def _deal(
-        self, p: _Person, contact_id: str, stages: Sequence[_StageInfo],
+        self,
+        p: _Person,
+        contact_id: str,
+        stages: Sequence[_StageInfo],
         open_stages: list[_StageInfo],
     ) -> tuple[Row, list[Row]]:
         rng = self.rng
@@ -502,8 +678,15 @@ class _Generator:
         moves: list[Row] = []
         when = created
         for previous, stage in zip([None, *path], path, strict=False):
-            moves.append({"deal_id": deal_id, "from_stage_id": previous.id if previous else None,
-                          "to_stage_id": stage.id, "moved_at": when, "moved_by": p.owner})
+            moves.append(
+                {
+                    "deal_id": deal_id,
+                    "from_stage_id": previous.id if previous else None,
+                    "to_stage_id": stage.id,
+                    "moved_at": when,
+                    "moved_by": p.owner,
+                }
+            )
             when = min(when + timedelta(days=rng.uniform(1, 20)), self.now)
         entered = moves[-1]["moved_at"]
         closed = entered if status != "open" else None
@@ -511,15 +694,22 @@ class _Generator:
         product = rng.choice(CN_PRODUCTS if p.chinese else EN_PRODUCTS)
         lost_reason = rng.choice(CN_LOST if p.chinese else EN_LOST) if status == "lost" else None
         deal: Row = {
-            "id": deal_id, "title": f"{company.short if company else p.name} — {product}",
-            "pipeline_id": path[-1].pipeline_id, "stage_id": path[-1].id,
-            "company_id": company.id if company else None, "contact_id": contact_id,
+            "id": deal_id,
+            "title": f"{company.short if company else p.name} — {product}",
+            "pipeline_id": path[-1].pipeline_id,
+            "stage_id": path[-1].id,
+            "company_id": company.id if company else None,
+            "contact_id": contact_id,
             "value_cents": rng.randrange(5_000, 500_000) * 100,
             "currency": "CNY" if p.chinese else "USD",
             "expected_close": (closed or created + timedelta(days=rng.randint(20, 150))).date(),
-            "status": status, "owner": p.owner, "stage_entered_at": entered, "closed_at": closed,
+            "status": status,
+            "owner": p.owner,
+            "stage_entered_at": entered,
+            "closed_at": closed,
             "lost_reason": lost_reason,
-            "tags": [], "created_at": created,
+            "tags": [],
+            "created_at": created,
         }
         return deal, moves
 
@@ -552,19 +742,29 @@ class _Generator:
         rng = self.rng
         kind = ACTIVITY_KINDS[_pick(rng, self._kind_cum)][0]
         row: Row = {
-            "kind": kind, "occurred_at": self._past(HISTORY_DAYS, p.chinese),
-            "contact_id": contact_id, "company_id": p.company.id if p.company else None,
+            "kind": kind,
+            "occurred_at": self._past(HISTORY_DAYS, p.chinese),
+            "contact_id": contact_id,
+            "company_id": p.company.id if p.company else None,
             "deal_id": rng.choice(deals)["id"] if deals and rng.random() < 0.5 else None,
-            "owner": p.owner, "subject": None, "notes": None, "duration_s": None,
-            "direction": None, "outcome": None, "phone": None,
+            "owner": p.owner,
+            "subject": None,
+            "notes": None,
+            "duration_s": None,
+            "direction": None,
+            "outcome": None,
+            "phone": None,
         }
         if rng.random() < 0.5:
             row["notes"] = rng.choice(CN_NOTES if p.chinese else EN_NOTES)
         if kind == "call":
             outcome = CALL_OUTCOMES[_pick(rng, self._outcome_cum)][0]
-            row.update(direction=rng.choice(("outbound", "outbound", "inbound")), outcome=outcome,
-                       phone=p.phone,
-                       duration_s=rng.randint(30, 1800) if outcome == "connected" else 0)
+            row.update(
+                direction=rng.choice(("outbound", "outbound", "inbound")),
+                outcome=outcome,
+                phone=p.phone,
+                duration_s=rng.randint(30, 1800) if outcome == "connected" else 0,
+            )
         else:
             row["subject"] = self._subject(kind, p)
             if kind in ("meeting", "visit"):
@@ -574,10 +774,18 @@ class _Generator:
 
     def _subject(self, kind: str, p: _Person) -> str:
         if p.chinese:
-            return {"email": "发送资料", "meeting": "需求沟通会", "visit": "上门拜访",
-                    "note": "备注"}[kind]
-        return {"email": "Sent brochure", "meeting": "Requirements call", "visit": "On-site visit",
-                "note": "Note"}[kind]
+            return {
+                "email": "发送资料",
+                "meeting": "需求沟通会",
+                "visit": "上门拜访",
+                "note": "备注",
+            }[kind]
+        return {
+            "email": "Sent brochure",
+            "meeting": "Requirements call",
+            "visit": "On-site visit",
+            "note": "Note",
+        }[kind]
 
     def tasks(self, p: _Person, contact_id: str, deals: list[Row]) -> list[Row]:
         """~0.6 tasks per person; open ones due in the past are overdue."""
@@ -589,14 +797,20 @@ class _Generator:
             due = (self.now + timedelta(days=rng.uniform(-20, 30))).replace(second=0)
             done = rng.random() < (0.6 if due < self.now else 0.1)
             template = rng.choice(CN_TASKS if p.chinese else EN_TASKS)
-            rows.append({
-                "title": template.format(name=p.name), "due_at": due,
-                "remind_at": due - timedelta(hours=1) if rng.random() < 0.3 else None,
-                "done": done, "done_at": min(due, self.now) if done else None,
-                "contact_id": contact_id, "company_id": p.company.id if p.company else None,
-                "deal_id": rng.choice(deals)["id"] if deals and rng.random() < 0.5 else None,
-                "owner": p.owner, "created_at": due - timedelta(days=rng.randint(1, 30)),
-            })
+            rows.append(
+                {
+                    "title": template.format(name=p.name),
+                    "due_at": due,
+                    "remind_at": due - timedelta(hours=1) if rng.random() < 0.3 else None,
+                    "done": done,
+                    "done_at": min(due, self.now) if done else None,
+                    "contact_id": contact_id,
+                    "company_id": p.company.id if p.company else None,
+                    "deal_id": rng.choice(deals)["id"] if deals and rng.random() < 0.5 else None,
+                    "owner": p.owner,
+                    "created_at": due - timedelta(days=rng.randint(1, 30)),
+                }
+            )
         return rows
 
     # -- small draws ---------------------------------------------------------------
@@ -611,7 +825,7 @@ class _Generator:
         return min(self._midnight - timedelta(days=day, seconds=-seconds), self.now)
 
     def _digits(self, count: int) -> str:
-        return f"{int(self.rng.random() * 10 ** count):0{count}d}"
+        return f"{int(self.rng.random() * 10**count):0{count}d}"
 
     def _us_number(self, areas: Sequence[int]) -> str:
         # Exchanges are [2-9]XX; N11 and 555 are not assignable.

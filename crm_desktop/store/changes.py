@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, DateTime, Table, delete, insert, select, update
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from crm_desktop.domain.local import ChangeRecord, LocalMeta
 from crm_desktop.domain.models import CustomValue
@@ -69,7 +69,7 @@ def utcnow() -> datetime:
 
 
 def table_of(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined, no-any-return]
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def synced_columns(model: type[SQLModel]) -> list[str]:
@@ -281,9 +281,9 @@ class WriteTx:
 
     def _custom_values(self, record_id: str) -> Row:
         rows = self.conn.execute(
-            select(CustomValue.field_id, CustomValue.value).where(
-                CustomValue.record_id == record_id
-            )  # type: ignore[call-overload, arg-type]
+            select(col(CustomValue.field_id), col(CustomValue.value)).where(
+                col(CustomValue.record_id) == record_id
+            )
         )
         return {CUSTOM_PREFIX + fid: value for fid, value in rows}
 

@@ -50,7 +50,9 @@ def _common_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     memory_keyring: Any,
 ) -> Runner:
     _common_env(monkeypatch)

@@ -22,10 +22,25 @@ def _show(run, contact_id: str) -> dict:
 
 
 def test_add_prints_the_id_and_show_json_has_every_field(run):
-    contact_id = _add(run, "--name", "张伟", "--phone", "138 1234 5678",
-                      "--phone", "+1 415 555 2671", "--email", "ZW@Example.com",
-                      "--company", "北京华信科技有限公司",
-                      "--title", "总经理", "--tag", "VIP", "--tag", "北京")
+    contact_id = _add(
+        run,
+        "--name",
+        "张伟",
+        "--phone",
+        "138 1234 5678",
+        "--phone",
+        "+1 415 555 2671",
+        "--email",
+        "ZW@Example.com",
+        "--company",
+        "北京华信科技有限公司",
+        "--title",
+        "总经理",
+        "--tag",
+        "VIP",
+        "--tag",
+        "北京",
+    )
     data = _show(run, contact_id)
     assert data["id"] == contact_id
     assert data["name"] == "张伟"
@@ -49,8 +64,9 @@ def test_add_finds_the_company_by_name_instead_of_duplicating_it(run):
 
 
 def test_a_refused_contact_leaves_no_new_company(run):
-    result = run("contact", "add", "--name", "Bad Phone", "--phone", "12345",
-                 "--company", "Ghost Inc")
+    result = run(
+        "contact", "add", "--name", "Bad Phone", "--phone", "12345", "--company", "Ghost Inc"
+    )
     assert result.code == 1
     assert "crm-desktop: error: phones" in result.err
     assert "Traceback" not in result.err
@@ -72,9 +88,17 @@ def test_edit_fields_lists_and_custom_fields(run):
         define_field(store, "contact", "region", "Region", "text")
     finally:
         store.close()
-    result = run("contact", "edit", contact_id, "title=采购经理",
-                 "phones=13912345678, +14155552671", "tags=重点客户,VIP", "grade=a",
-                 "consent_call=yes", "region=华东")
+    result = run(
+        "contact",
+        "edit",
+        contact_id,
+        "title=采购经理",
+        "phones=13912345678, +14155552671",
+        "tags=重点客户,VIP",
+        "grade=a",
+        "consent_call=yes",
+        "region=华东",
+    )
     assert result.code == 0, result.err
     assert "Updated" in result.out
     data = _show(run, contact_id)

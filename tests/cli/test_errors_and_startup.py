@@ -19,17 +19,20 @@ from crm_desktop.store import keys
 from .conftest import PASSPHRASE
 
 
-@pytest.mark.parametrize("argv", [
-    ["frob"],
-    ["contact"],
-    ["contact", "add"],
-    ["contact", "add", "--name"],
-    ["contact", "edit", "some-id"],
-    ["contact", "list", "--limit", "0"],
-    ["search"],
-    ["stats", "--bogus"],
-    ["demo"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frob"],
+        ["contact"],
+        ["contact", "add"],
+        ["contact", "add", "--name"],
+        ["contact", "edit", "some-id"],
+        ["contact", "list", "--limit", "0"],
+        ["search"],
+        ["stats", "--bogus"],
+        ["demo"],
+    ],
+)
 def test_bad_arguments_print_usage_and_exit_2(argv, capsys, tmp_path):
     code = main(["--data-dir", str(tmp_path), *argv])
     err = capsys.readouterr().err
@@ -139,11 +142,21 @@ def test_an_unusable_data_dir_is_an_error_not_a_traceback(capsys, tmp_path, memo
 def _console(
     tmp_path: Path, *args: str, passphrase: str = PASSPHRASE
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CRM_PASSPHRASE": passphrase, "CRM_DATA_DIR": str(tmp_path / "data"),
-           # No keychain in the child either, whatever the machine has.
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return subprocess.run([sys.executable, "-m", "crm_desktop", *args], env=env,
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "CRM_PASSPHRASE": passphrase,
+        "CRM_DATA_DIR": str(tmp_path / "data"),
+        # No keychain in the child either, whatever the machine has.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "crm_desktop", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_console_entry_exit_codes_and_no_traceback(tmp_path):
@@ -175,10 +188,15 @@ def test_stats_starts_without_sqlalchemy_or_sqlmodel(tmp_path):
         "print('HEAVY', heavy, file=sys.stderr)\n"
         "sys.exit(status)\n"
     )
-    env = {**os.environ, "CRM_PASSPHRASE": PASSPHRASE, "CRM_DATA_DIR": str(tmp_path / "data"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                            timeout=120)
+    env = {
+        **os.environ,
+        "CRM_PASSPHRASE": PASSPHRASE,
+        "CRM_DATA_DIR": str(tmp_path / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stderr
 

@@ -87,8 +87,12 @@ def test_search_finds_by_name_pinyin_and_company(run):
     result = run("search", "zhangwei", "--json")
     assert result.code == 0, result.err
     hits = json.loads(result.out)
-    assert hits[0] == {"entity": "contact", "id": contact_id, "name": "张伟",
-                       "detail": "北京华信科技有限公司"}
+    assert hits[0] == {
+        "entity": "contact",
+        "id": contact_id,
+        "name": "张伟",
+        "detail": "北京华信科技有限公司",
+    }
     companies = json.loads(run("search", "华信", "--entity", "company", "--json").out)
     assert [h["name"] for h in companies] == ["北京华信科技有限公司"]
     text = run("search", "张伟")

@@ -315,3 +315,22 @@ def test_list_deals_filters(store: Store, stages: dict[str, Stage]) -> None:
     assert [d.id for d in deals.list_deals(store, status="open")] == [a]
     assert [d.id for d in deals.list_deals(store, owner="li")] == [b]
     assert [d.id for d in deals.list_deals(store, stage_id=stages["Won"].id)] == [b]
+
+
+def test_list_deals_pages_by_key(store):
+    from crm_desktop.services import deals as deal_service
+    from crm_desktop.services.pipelines import ensure_default_pipeline
+
+    ensure_default_pipeline(store)
+    for i in range(7):
+        deal_service.create_deal(store, {"title": f"Deal {i}"})
+    seen, after = [], None
+    while True:
+        page = deal_service.list_deals(store, limit=3, after=after)
+        if not page:
+            break
+        seen += [d.id for d in page]
+        after = (page[-1].stage_entered_at, page[-1].id)
+    everything = [d.id for d in deal_service.list_deals(store, limit=100)]
+    assert seen == everything
+    assert len(seen) == 7
