@@ -60,3 +60,11 @@ def assert_change_log_is_complete(store: Store) -> None:
     replayed, actual = replayed_state(store), actual_state(store)
     for entity in SYNCED_MODELS:
         assert replayed[entity] == actual[entity], f"{entity}: tables and change log disagree"
+
+
+def assert_record_counts_are_exact(store: Store) -> None:
+    with store.read() as conn:
+        kept = dict(conn.exec_driver_sql("SELECT entity, count FROM record_count").all())
+        for entity in SYNCED_MODELS:
+            actual = conn.exec_driver_sql(f"SELECT count(*) FROM {entity}").scalar_one()
+            assert kept.get(entity, 0) == actual, entity

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from crm_desktop.cli.common import EXIT_OK, UsageError, int_range
 from crm_desktop.cli.output import print_fields, print_json, print_table, stored_time
 from crm_desktop.cli.session import opened_store
-from crm_desktop.errors import CrmError
 
 if TYPE_CHECKING:
     from crm_desktop.services.contacts import ContactDetail
@@ -88,37 +87,12 @@ def run_add(args: argparse.Namespace) -> int:
     for key in ("title", "owner"):
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
-    with opened_store(args, create=True) as store:
-        if args.company is None:
-            from crm_desktop.services.contacts import create_contact
+    from crm_desktop.services.contacts import create_contact
 
-            contact_id = create_contact(store, values).value
-        else:
-            contact_id = create_with_company(store, values, args.company)
+    with opened_store(args, create=True) as store:
+        contact_id = create_contact(store, values, company_name=args.company).value
     print(contact_id)
     return EXIT_OK
-
-
-def create_with_company(store: Store, values: Mapping[str, Any], company_name: str) -> str:
-    """Create a contact at the company called `company_name`, creating that company if
-    needed, in one transaction: a refused contact leaves no new company behind.
-
-    This mirrors `services.contacts.create_contact`, which takes a company id only.
-    """
-    from crm_desktop.domain.models import Contact
-    from crm_desktop.services.companies import find_or_create_company
-    from crm_desktop.services.contacts import clean_contact
-    from crm_desktop.services.custom_fields import clean_custom_values
-    from crm_desktop.services.owners import current_user
-    from crm_desktop.services.tags import ensure_tags
-
-    row = clean_contact(values, creating=True)
-    row.setdefault("owner", current_user())
-    with store.write() as tx:
-        row["company_id"] = find_or_create_company(tx, company_name)
-        row.update(clean_custom_values(tx.conn, "contact", {}, creating=True))
-        ensure_tags(tx, set(row.get("tags") or ()))
-        return tx.insert(Contact, row)
 
 
 # -- edit --------------------------------------------------------------------------
@@ -258,24 +232,9 @@ def _row_json(row: Any) -> dict[str, Any]:
 
 def company_id_for(store: Store, text: str) -> str:
     """The id of the company `text` names: its id, else its name (case-insensitive)."""
-    from crm_desktop.domain.text import sort_key
-    from crm_desktop.errors import NotFoundError
+    from crm_desktop.services.companies import resolve_company
 
-    with store.read() as conn:
-        if conn.exec_driver_sql("SELECT 1 FROM company WHERE id = ?", (text,)).first():
-            return text
-        # name_sort is indexed (ix_company_sort) and equal for names equal but for case:
-        # it finds the candidates, Python's casefold (Unicode-aware) picks among them.
-        rows = conn.exec_driver_sql(
-            "SELECT id, name FROM company WHERE name_sort = ?", (sort_key(text),)
-        ).all()
-    wanted = text.strip().casefold()
-    ids = [row[0] for row in rows if row[1].casefold() == wanted]
-    if not ids:
-        raise NotFoundError("company", text)
-    if len(ids) > 1:
-        raise CrmError("cli.ambiguous", f"Several companies are called '{text}'; give its id.")
-    return str(ids[0])
+    return resolve_company(store, text)
 
 
 # -- delete ----------------------------------------------------------------------------

@@ -73,3 +73,12 @@ class SearchDoc(SQLModel, table=True):
     entity: str
     record_id: str = Field(unique=True)
     name_key: str = Field(index=True)
+
+
+class RecordCount(SQLModel, table=True):
+    """Rows per synced table, kept by the write path, so totals never scan millions of rows."""
+
+    __tablename__ = "record_count"
+
+    entity: str = Field(primary_key=True)
+    count: int = 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
 from crm_desktop.domain.enums import Grade
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
+from crm_desktop.domain.text import sort_key
 from crm_desktop.errors import ConflictingStateError, NotFoundError, ValidationError
 from crm_desktop.services import validation as v
 from crm_desktop.services.custom_fields import clean_custom_values
@@ -89,15 +90,46 @@ def update_company(
     return OpResult(old, tx.changes)
 
 
+def companies_named(conn: Connection, name: str) -> list[str]:
+    """Ids of the companies called `name`, ignoring case (Unicode-aware).
+
+    name_sort is indexed and equal for names that differ only in case, so it
+    finds the candidates; casefold picks among them.
+    """
+    wanted = name.strip().casefold()
+    rows = conn.execute(
+        select(col(Company.id), col(Company.name)).where(col(Company.name_sort) == sort_key(name))
+    ).all()
+    return [str(row[0]) for row in rows if row[1].casefold() == wanted]
+
+
 def find_or_create_company(tx: WriteTx, name: str) -> str:
     """The id of the company called `name` (case-insensitive), created if none exists."""
     clean = v.required_text("company", name)
-    found = tx.conn.execute(
-        select(col(Company.id)).where(func.lower(col(Company.name)) == clean.lower()).limit(1)
-    ).scalar()
+    found = companies_named(tx.conn, clean)
     if found:
-        return str(found)
+        return found[0]
     return tx.insert(Company, {"name": clean, "owner": current_user()})
+
+
+def resolve_company(store: Store, text: str) -> str:
+    """The id of the company `text` names: its id, else its unique name.
+
+    Raises:
+        NotFoundError: no such company.
+        ConflictingStateError: several companies have that name.
+    """
+    with store.read() as conn:
+        if conn.execute(select(col(Company.id)).where(col(Company.id) == text)).first():
+            return text
+        ids = companies_named(conn, text)
+    if not ids:
+        raise NotFoundError("company", text)
+    if len(ids) > 1:
+        raise ConflictingStateError(
+            "company.ambiguous", f"Several companies are called '{text}'; give its id."
+        )
+    return ids[0]
 
 
 def linked_counts(tx: WriteTx, company_id: str) -> dict[str, int]:

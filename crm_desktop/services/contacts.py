@@ -13,6 +13,7 @@ from crm_desktop.domain.enums import Grade
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
 from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import validation as v
+from crm_desktop.services.companies import find_or_create_company
 from crm_desktop.services.custom_fields import clean_custom_values, custom_values
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
@@ -154,12 +155,23 @@ def _check_company(conn: Connection, company_id: str | None) -> None:
 
 
 def create_contact(
-    store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+    store: Store,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
+    *,
+    company_name: str | None = None,
 ) -> OpResult[str]:
-    """Create one contact; returns its id. Nothing is written if any field is invalid."""
+    """Create one contact; returns its id. Nothing is written if any field is invalid.
+
+    Args:
+        company_name: link to the company of that name, created if none exists,
+            in the same transaction (a refused contact leaves no new company).
+    """
     row = clean_contact(values, creating=True)
     row.setdefault("owner", current_user())
     with store.write() as tx:
+        if company_name is not None:
+            row["company_id"] = find_or_create_company(tx, company_name)
         _check_company(tx.conn, row.get("company_id"))
         row.update(clean_custom_values(tx.conn, "contact", custom or {}, creating=True))
         ensure_tags(tx, set(row.get("tags") or ()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert
 
 from crm_desktop.domain.local import RecordTag
+from crm_desktop.domain.models import SYNCED_MODELS
 from crm_desktop.domain.text import sort_key
 from crm_desktop.store.changes import Row, WriteTx, on_prepare, on_written, table_of
 
@@ -41,3 +42,20 @@ def _reindex_tags(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
 
 for _entity in TAGGED_ENTITIES:
     on_written(_entity)(_reindex_tags)
+
+
+_COUNT_SQL = (
+    "INSERT INTO record_count(entity, count) VALUES (?, ?) "
+    "ON CONFLICT(entity) DO UPDATE SET count = count + excluded.count"
+)
+
+
+def _count_rows(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
+    if op == "insert":
+        tx.conn.exec_driver_sql(_COUNT_SQL, (entity, len(rows)))
+    elif op == "delete":
+        tx.conn.exec_driver_sql(_COUNT_SQL, (entity, -len(rows)))
+
+
+for _entity in SYNCED_MODELS:
+    on_written(_entity)(_count_rows)

@@ -5,7 +5,8 @@ Three independent checks, each reported in words:
   that also verifies indexes against their tables);
 - SQLCipher's ``cipher_integrity_check``: the HMAC of every page in the file, so
   tampering or bit rot in pages no query touches is found too;
-- ``foreign_key_check``: rows that point at records that do not exist.
+- ``foreign_key_check``: rows that point at records that do not exist;
+- with ``full``, the kept per-table totals (``record_count``) against count(*).
 
 A check that cannot even run (the file is too damaged) is itself a problem,
 not an exception: the caller wants a report, most of all when things are bad.
@@ -56,6 +57,8 @@ def check_integrity(store: Store, *, full: bool = False) -> IntegrityReport:
         ("cipher_integrity_check", _cipher),
         ("foreign_key_check", _foreign_keys),
     ]
+    if full:
+        checks.append(("record_count", _record_counts))
     problems = [problem for name, run in checks for problem in _run_check(store, name, run)]
     return IntegrityReport(ok=not problems, problems=problems, checks=[n for n, _ in checks])
 
@@ -91,3 +94,15 @@ def _foreign_keys(conn: Connection) -> list[str]:
         f"foreign_key_check: {table} row {rowid} refers to a missing {parent} (constraint {fkid})"
         for table, rowid, parent, fkid in rows[:MAX_REPORTED]
     ]
+
+
+def _record_counts(conn: Connection) -> list[str]:
+    from crm_desktop.domain.models import SYNCED_MODELS
+
+    kept = dict(conn.exec_driver_sql("SELECT entity, count FROM record_count").fetchall())
+    problems = []
+    for entity in SYNCED_MODELS:  # table names from the code, not from input
+        actual = conn.exec_driver_sql(f"SELECT count(*) FROM {entity}").scalar_one()
+        if kept.get(entity, 0) != actual:
+            problems.append(f"record_count: {entity} kept as {kept.get(entity, 0)}, holds {actual}")
+    return problems

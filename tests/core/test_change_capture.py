@@ -6,7 +6,11 @@ import pytest
 
 from crm_desktop.errors import ValidationError
 from crm_desktop.services import companies, contacts, custom_fields
-from tests.changelog_replay import assert_change_log_is_complete, replayed_state
+from tests.changelog_replay import (
+    assert_change_log_is_complete,
+    assert_record_counts_are_exact,
+    replayed_state,
+)
 
 
 def _people_and_companies(store) -> None:
@@ -30,6 +34,7 @@ def _people_and_companies(store) -> None:
 def test_contacts_and_companies_paths_are_fully_captured(store):
     _people_and_companies(store)
     assert_change_log_is_complete(store)
+    assert_record_counts_are_exact(store)
 
 
 def test_sales_activity_and_task_paths_are_fully_captured(store):
@@ -37,6 +42,7 @@ def test_sales_activity_and_task_paths_are_fully_captured(store):
 
     run_sales_scenario(store)
     assert_change_log_is_complete(store)
+    assert_record_counts_are_exact(store)
 
 
 def test_failed_use_case_leaves_no_change_rows(store):

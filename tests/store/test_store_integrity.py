@@ -27,6 +27,7 @@ def test_a_healthy_store_passes(store: Store, full: bool) -> None:
             "integrity_check" if full else "quick_check",
             "cipher_integrity_check",
             "foreign_key_check",
+            *(["record_count"] if full else []),
         ],
     )
     assert dataclasses.asdict(report)["ok"] is True  # ready for `check --json`
@@ -74,3 +75,11 @@ def test_a_damaged_page_is_reported_not_raised(
     finally:
         reopened.close()
     assert capfd.readouterr().err == ""
+
+
+def test_a_drifted_record_count_is_reported(store: Store) -> None:
+    add_contact(store, "Ann")
+    with store.write() as tx:
+        tx.conn.exec_driver_sql("UPDATE record_count SET count = 7 WHERE entity = 'contact'")
+    report = check_integrity(store, full=True)
+    assert report.problems == ["record_count: contact kept as 7, holds 1"]
