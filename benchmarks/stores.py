@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from crm_desktop.store.engine import Store, open_store
-from crm_desktop.store.migrations import HEAD
 
 DATA = Path(__file__).parent / ".data"
 PASSPHRASE = "benchmark passphrase, not a secret"
@@ -26,7 +25,8 @@ def demo_store(contacts: int, *, cache_mb: int = 256) -> Store:
     """The demo store of `contacts` people, built on first use (with a progress line)."""
     from crm_desktop.services.demo import generate_demo
 
-    directory = DATA / f"demo-{contacts}-{HEAD}"
+    # Kept across schema changes: open_store migrates it like any user's store.
+    directory = DATA / f"demo-{contacts}"
     ready = directory / "READY"
     if not ready.exists():
         shutil.rmtree(directory, ignore_errors=True)

@@ -150,7 +150,7 @@ def quick_counts(args: argparse.Namespace) -> dict[str, int]:
     """`record_counts` through the light reader when it can open the store, else the full way."""
     import sqlcipher3
 
-    from crm_desktop.cli.quickread import open_reader, remembering
+    from crm_desktop.store.reader import open_reader, remembering
 
     provider = remembering(passphrase_provider())
     reader = open_reader(data_dir(args), provider)

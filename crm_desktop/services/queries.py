@@ -100,7 +100,14 @@ class ContactQuery:
 
     # -- counting and anchors -------------------------------------------------
     def count(self) -> int:
+        """Rows in the list: unfiltered, the kept total (no scan of a million rows)."""
         join, where, params = self.filters.where()
+        if not join and not where:
+            with self.store.read() as conn:
+                kept = conn.execute(
+                    text("SELECT count FROM record_count WHERE entity = 'contact'")
+                ).scalar()
+            return int(kept or 0)
         sql = f"SELECT count(*) FROM contact c {join} {'WHERE ' + where if where else ''}"
         with self.store.read() as conn:
             return int(conn.execute(text(sql), params).scalar_one())

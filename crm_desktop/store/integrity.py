@@ -99,7 +99,9 @@ def _foreign_keys(conn: Connection) -> list[str]:
 def _record_counts(conn: Connection) -> list[str]:
     from crm_desktop.domain.models import SYNCED_MODELS
 
-    kept = dict(conn.exec_driver_sql("SELECT entity, count FROM record_count").fetchall())
+    kept: dict[str, int] = dict(
+        conn.exec_driver_sql("SELECT entity, count FROM record_count").fetchall()
+    )
     problems = []
     for entity in SYNCED_MODELS:  # table names from the code, not from input
         actual = conn.exec_driver_sql(f"SELECT count(*) FROM {entity}").scalar_one()

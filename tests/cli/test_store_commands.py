@@ -150,8 +150,8 @@ def commands_main(argv: list[str]) -> int:
 
 
 def test_quick_reader_steps_aside_for_anything_unusual(run, monkeypatch):
-    from crm_desktop.cli.quickread import open_reader
     from crm_desktop.store import migrations
+    from crm_desktop.store.reader import open_reader
 
     def provider(_creating: bool) -> str:
         raise AssertionError("a keychain store asks for no passphrase")
@@ -168,7 +168,7 @@ def test_quick_reader_steps_aside_for_anything_unusual(run, monkeypatch):
 
 
 def test_quick_reader_with_a_wrong_passphrase_leaves_the_error_to_the_full_open(run_pp):
-    from crm_desktop.cli.quickread import open_reader
+    from crm_desktop.store.reader import open_reader
 
     run_pp()
     assert open_reader(run_pp.data_dir, lambda _creating: "wrong passphrase") is None
