@@ -105,8 +105,19 @@ class Stage(SQLModel, table=True):
 class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
-        Index("ix_deal_stage", "stage_id", "status"),
-        Index("ix_deal_status_close", "status", "expected_close"),
+        # Covering indexes: the board's column totals and the forecast read
+        # only the index, never the (wide) deal rows.
+        Index("ix_deal_stage", "stage_id", "status", "owner", "currency", "value_cents"),
+        Index(
+            "ix_deal_status_close",
+            "status",
+            "expected_close",
+            "stage_id",
+            "currency",
+            "value_cents",
+            "owner",
+            "pipeline_id",
+        ),
         Index("ix_deal_company", "company_id"),
         Index("ix_deal_contact", "contact_id"),
         Index("ix_deal_status_closed", "status", "closed_at"),

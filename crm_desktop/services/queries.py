@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 from crm_desktop.errors import ValidationError
 from crm_desktop.store.engine import Store
 
-ANCHOR_STEP = 1000
+ANCHOR_STEP = 250
 MAX_PAGE = 1000
 # Sort name -> (column expression, index-friendly). Ties break on id, so keys are unique.
 CONTACT_SORTS = {"name": "c.name_sort", "updated": "c.updated_at", "created": "c.id"}
@@ -162,12 +162,18 @@ class ContactQuery:
             op = ("<" if self.descending else ">") + ("=" if inclusive else "")
             clauses.append(f"({self.column}, c.id) {op} (:key_sort, :key_id)")
             params = {**params, "key_sort": key[0], "key_id": key[1]}
-        sql = (
-            f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
-            f"c.tags, c.updated_at, {self.column} FROM contact c {join} "
-            f"LEFT JOIN company co ON co.id = c.company_id "
+        # The page's ids come from the index alone (skipping OFFSET rows costs
+        # index entries, not row reads and joins); only the page's rows are read.
+        page_ids = (
+            f"SELECT c.id FROM contact c {join} "
             f"{'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
             f"ORDER BY {self._order()} LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        sql = (
+            f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
+            f"c.tags, c.updated_at, {self.column} FROM ({page_ids}) page "
+            f"JOIN contact c ON c.id = page.id "
+            f"LEFT JOIN company co ON co.id = c.company_id ORDER BY {self._order()}"
         )
         result = conn.execute(text(sql), params)
         return [_contact_row(r) for r in result]

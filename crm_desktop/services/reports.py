@@ -169,7 +169,7 @@ def _rows(store: Store, sql: Executable, params: dict[str, Any]) -> list[dict[st
 # -- pipeline ----------------------------------------------------------------------
 _PIPELINE_VALUE = text("""
 SELECT s.id AS stage_id, s.name AS stage_name, s.position, s.probability, d.currency,
-       COUNT(d.id) AS deal_count, COALESCE(SUM(d.value_cents), 0) AS value_cents,
+       COUNT(d.stage_id) AS deal_count, COALESCE(SUM(d.value_cents), 0) AS value_cents,
        (COALESCE(SUM(d.value_cents * s.probability), 0) + 50) / 100 AS weighted_cents
 FROM stage s
 LEFT JOIN deal d ON d.stage_id = s.id AND d.status = 'open'
