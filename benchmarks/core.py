@@ -195,35 +195,38 @@ def _bench_search(store: Any, raw: Any, queries: dict[str, list[str]], label: st
 
 
 def _bench_pages(store: Any, raw: Any, size: int, label: str) -> list[Figure]:
+    """Pages at random offsets: first touch (pages read from disk and decrypted), then
+    warm against the raw keyset query over the same rows, both read once before."""
     from crm_desktop.services.queries import ANCHOR_STEP, ContactQuery
 
     query = ContactQuery(store)
     anchors = seconds(query.anchors)
     rng = random.Random(5)
     offsets = [rng.randrange(0, max(1, size - 100)) for _ in range(50)] + [0, size - 100]
-    times = [t for o in offsets for t in samples_ms(lambda o=o: query.page_at(o, 100), 2)]
+    first = [seconds(lambda o=o: query.page_at(o, 100)) * 1000 for o in offsets]
     keys = [query.anchors()[o // ANCHOR_STEP] for o in offsets]
-    base = [
-        t
-        for k in keys
-        for t in samples_ms(
-            lambda k=k: raw.execute(
-                "SELECT id, name, phones FROM contact WHERE (name_sort, id) >= (?, ?) "
-                "ORDER BY name_sort, id LIMIT 100",
-                k,
-            ).fetchall(),
-            2,
-        )
-    ]
+
+    def raw_page(key: Any) -> None:
+        raw.execute(
+            "SELECT id, name, phones FROM contact WHERE (name_sort, id) >= (?, ?) "
+            "ORDER BY name_sort, id LIMIT 100",
+            key,
+        ).fetchall()
+
+    for key in keys:
+        raw_page(key)
+    warm = [t for o in offsets for t in samples_ms(lambda o=o: query.page_at(o, 100), 2)]
+    base = [t for k in keys for t in samples_ms(lambda k=k: raw_page(k), 2)]
     return [
         Figure(f"contact list anchors, once per view ({label})", anchors * 1000, "ms"),
+        Figure(f"contact page at any offset, first touch p95 ({label})", p95(first), "ms"),
         Figure(
             f"contact page of 100 at any offset p95 ({label})",
-            p95(times),
+            p95(warm),
             "ms",
             p95(base),
             "≤ 10 ms",
-            p95(times) <= 10,
+            p95(warm) <= 10,
         ),
     ]
 
