@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crm_desktop.domain.models import SYNCED_MODELS, CustomValue
+from crm_desktop.services.results import OpResult
 from crm_desktop.store.changes import CUSTOM_PREFIX, insert_defaults, synced_columns, table_of
 from crm_desktop.store.engine import Store
 from crm_desktop.store.wire import to_wire
@@ -68,3 +69,27 @@ def assert_record_counts_are_exact(store: Store) -> None:
         for entity in SYNCED_MODELS:
             actual = conn.exec_driver_sql(f"SELECT count(*) FROM {entity}").scalar_one()
             assert kept.get(entity, 0) == actual, entity
+
+
+def last_seq(store: Store) -> int:
+    with store.read() as conn:
+        seq = conn.exec_driver_sql("SELECT COALESCE(MAX(seq), 0) FROM change_log").scalar_one()
+    return int(seq)
+
+
+def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
+    """Every record the ChangeSet names has a change row written since `before`, and only those."""
+    with store.read() as conn:
+        logged = set(
+            conn.exec_driver_sql(
+                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
+            ).fetchall()
+        )
+    named = {
+        (entity, record_id)
+        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
+        for entity, ids in kind.items()
+        for record_id in ids
+    }
+    assert named, "the operation reported no change"
+    assert logged == named

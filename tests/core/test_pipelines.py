@@ -8,32 +8,8 @@ import pytest
 
 from crm_desktop.errors import ConflictingStateError, NotFoundError, ValidationError
 from crm_desktop.services import deals, pipelines
-from crm_desktop.services.results import OpResult
 from crm_desktop.store.engine import Store
-
-
-def last_seq(store: Store) -> int:
-    with store.read() as conn:
-        seq = conn.exec_driver_sql("SELECT COALESCE(MAX(seq), 0) FROM change_log").scalar_one()
-    return int(seq)
-
-
-def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
-    """Every record the ChangeSet names has a change row written since `before`, and only those."""
-    with store.read() as conn:
-        logged = set(
-            conn.exec_driver_sql(
-                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-            ).fetchall()
-        )
-    named = {
-        (entity, record_id)
-        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-        for entity, ids in kind.items()
-        for record_id in ids
-    }
-    assert named, "the operation reported no change"
-    assert logged == named
+from tests.changelog_replay import assert_logged, last_seq
 
 
 def names(store: Store, pipeline_id: str) -> list[str]:

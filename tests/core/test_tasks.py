@@ -11,37 +11,13 @@ from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import deals, pipelines, tasks
 from crm_desktop.services.companies import create_company
 from crm_desktop.services.contacts import create_contact
-from crm_desktop.services.results import OpResult
 from crm_desktop.store.engine import Store
+from tests.changelog_replay import assert_logged, last_seq
 
 BEIJING = timezone(timedelta(hours=8))
 # 2026-03-02 10:00 in Beijing = 02:00 UTC: the UTC day and the local day agree,
 # but 07:00 Beijing on the 2nd is still the 1st in UTC.
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)
-
-
-def last_seq(store: Store) -> int:
-    with store.read() as conn:
-        seq = conn.exec_driver_sql("SELECT COALESCE(MAX(seq), 0) FROM change_log").scalar_one()
-    return int(seq)
-
-
-def assert_logged(store: Store, before: int, result: OpResult[Any]) -> None:
-    """Every record the ChangeSet names has a change row written since `before`, and only those."""
-    with store.read() as conn:
-        logged = set(
-            conn.exec_driver_sql(
-                "SELECT entity, record_id FROM change_log WHERE seq > ?", (before,)
-            ).fetchall()
-        )
-    named = {
-        (entity, record_id)
-        for kind in (result.changes.created, result.changes.updated, result.changes.deleted)
-        for entity, ids in kind.items()
-        for record_id in ids
-    }
-    assert named, "the operation reported no change"
-    assert logged == named
 
 
 def local(day: int, hour: int) -> datetime:
