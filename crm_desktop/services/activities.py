@@ -19,11 +19,10 @@ from crm_desktop.domain.enums import ActivityKind, CallDirection, CallOutcome
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
 from crm_desktop.errors import ValidationError
 from crm_desktop.services import validation as v
-from crm_desktop.services.contacts import touch_activity
-from crm_desktop.services.deals import touch_deal_activity
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.store.changes import Row, WriteTx
+from crm_desktop.store.derived import touch_last_activity
 from crm_desktop.store.engine import Store
 
 MAX_DURATION_S = 24 * 3600
@@ -173,8 +172,8 @@ def _insert_activity(tx: WriteTx, values: Row) -> str:
     values["occurred_at"] = values["occurred_at"] or tx.now
     values["owner"] = current_user()
     activity_id = tx.insert(Activity, values)
-    touch_activity(tx, values["contact_id"], values["occurred_at"])
-    touch_deal_activity(tx, values["deal_id"], values["occurred_at"])
+    touch_last_activity(tx, Contact, values["contact_id"], values["occurred_at"])
+    touch_last_activity(tx, Deal, values["deal_id"], values["occurred_at"])
     return activity_id
 
 

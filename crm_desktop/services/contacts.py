@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 from sqlmodel import col
 
 from crm_desktop.domain.enums import Grade
@@ -291,15 +291,3 @@ def get_contact(store: Store, contact_id: str) -> ContactDetail:
                 select(col(Company.name)).where(col(Company.id) == contact.company_id)
             ).scalar()
         return ContactDetail(contact, company, custom_values(conn, contact_id))
-
-
-def touch_activity(tx: WriteTx, contact_id: str | None, when: Any) -> None:
-    """Keep the derived `last_activity_at` (stale/churn marks) without a change row."""
-    if contact_id:
-        table = table_of(Contact)
-        tx.conn.execute(
-            update(table)
-            .where(table.c.id == contact_id)
-            .where((table.c.last_activity_at.is_(None)) | (table.c.last_activity_at < when))
-            .values(last_activity_at=when)
-        )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_, update
+from sqlalchemy import Connection, select, tuple_
 from sqlmodel import col
 
 from crm_desktop.domain.enums import DealStatus
@@ -547,15 +547,3 @@ def list_deals(
     query = query.limit(limit)
     with store.read() as conn:
         return [Deal(**r) for r in conn.execute(query).mappings()]
-
-
-def touch_deal_activity(tx: WriteTx, deal_id: str | None, when: datetime) -> None:
-    """Keep the deal's derived `last_activity_at` (stale marks) without a change row."""
-    if deal_id:
-        table = table_of(Deal)
-        tx.conn.execute(
-            update(table)
-            .where(table.c.id == deal_id)
-            .where((table.c.last_activity_at.is_(None)) | (table.c.last_activity_at < when))
-            .values(last_activity_at=when)
-        )

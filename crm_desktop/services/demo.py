@@ -244,7 +244,7 @@ def _write_related(
 
 def _touch_last_activity(tx: WriteTx, activities: list[Row]) -> None:
     """Fill the derived `last_activity_at` of contacts and deals (stale marks), as
-    `touch_activity` does per call, but with one executemany per table."""
+    `touch_last_activity` does per call, but with one executemany per table."""
     for model, key in ((Contact, "contact_id"), (Deal, "deal_id")):
         latest: dict[str, datetime] = {}
         for row in activities:

@@ -6,7 +6,10 @@ changes maintain them the same way.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
+from datetime import datetime
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import SQLModel
 
 from crm_desktop.domain.local import RecordTag
 from crm_desktop.domain.models import SYNCED_MODELS
@@ -59,3 +62,18 @@ def _count_rows(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
 
 for _entity in SYNCED_MODELS:
     on_written(_entity)(_count_rows)
+
+
+def touch_last_activity(
+    tx: WriteTx, model: type[SQLModel], record_id: str | None, when: datetime
+) -> None:
+    """Move a contact's or deal's derived `last_activity_at` (stale and churn marks)
+    forward to `when`; derived, so no change row."""
+    if record_id:
+        table = table_of(model)
+        tx.conn.execute(
+            update(table)
+            .where(table.c.id == record_id)
+            .where(table.c.last_activity_at.is_(None) | (table.c.last_activity_at < when))
+            .values(last_activity_at=when)
+        )
