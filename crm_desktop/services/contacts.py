@@ -74,40 +74,30 @@ def clean_contact(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any
     return out
 
 
-def _phones(field_name: str, value: Any) -> list[dict[str, str]]:
+def _labelled(
+    field_name: str, value: Any, key: str, default_label: str, check: Callable[[str, str], str]
+) -> list[dict[str, str]]:
+    """A list of {"label", key} entries from strings or dicts, each value checked;
+    an error names the entry ("phones[1]") when there are several."""
     items = _listify(value)
     result = []
     for index, item in enumerate(items):
         label, raw = (
-            (item.get("label", ""), item.get("number", ""))
-            if isinstance(item, Mapping)
-            else ("", item)
+            (item.get("label", ""), item.get(key, "")) if isinstance(item, Mapping) else ("", item)
         )
         if not str(raw).strip():
             continue
-        number = v.phone_number(
-            f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw)
-        )
-        result.append({"label": str(label or "mobile"), "number": number})
+        name = f"{field_name}[{index}]" if len(items) > 1 else field_name
+        result.append({"label": str(label or default_label), key: check(name, str(raw))})
     return result
+
+
+def _phones(field_name: str, value: Any) -> list[dict[str, str]]:
+    return _labelled(field_name, value, "number", "mobile", v.phone_number)
 
 
 def _emails(field_name: str, value: Any) -> list[dict[str, str]]:
-    items = _listify(value)
-    result = []
-    for index, item in enumerate(items):
-        label, raw = (
-            (item.get("label", ""), item.get("address", ""))
-            if isinstance(item, Mapping)
-            else ("", item)
-        )
-        if not str(raw).strip():
-            continue
-        address = v.email_address(
-            f"{field_name}[{index}]" if len(items) > 1 else field_name, str(raw)
-        )
-        result.append({"label": str(label or "work"), "address": address})
-    return result
+    return _labelled(field_name, value, "address", "work", v.email_address)
 
 
 def _listify(value: Any) -> list[Any]:
