@@ -121,6 +121,7 @@ class Deal(SQLModel, table=True):
         Index("ix_deal_company", "company_id"),
         Index("ix_deal_contact", "contact_id"),
         Index("ix_deal_status_closed", "status", "closed_at"),
+        Index("ix_deal_funnel", "pipeline_id", "reached_position", "owner", "created_at"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True)
@@ -140,6 +141,9 @@ class Deal(SQLModel, table=True):
     stage_entered_at: datetime
     closed_at: datetime | None = None
     last_activity_at: datetime | None = _derived(None)
+    # Position of the furthest non-lost stage of its pipeline it ever reached:
+    # the funnel counts these instead of reading every stage move.
+    reached_position: int | None = _derived(None)
     created_at: datetime
     updated_at: datetime
 

@@ -143,6 +143,8 @@ class WriteTx:
         self.replica = replica
         self.changes = ChangeSet()
         self.now = utcnow()
+        # Fields the latest update changed, for hooks that only care about some.
+        self.changed_fields: frozenset[str] = frozenset()
         self._stamped = False
 
     # -- writes -------------------------------------------------------------
@@ -228,6 +230,7 @@ class WriteTx:
             insert(table_of(ChangeRecord)), [self._change_row(entity, record_id, "upsert", wire)]
         )
         self.changes.updated[entity].add(record_id)
+        self.changed_fields = frozenset(changed)
         self._after(entity, "update", [row])
         return changed
 

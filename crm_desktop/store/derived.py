@@ -64,6 +64,42 @@ for _entity in SYNCED_MODELS:
     on_written(_entity)(_count_rows)
 
 
+# The furthest non-lost stage of the deal's pipeline in its stage history.
+REACHED_POSITION = (
+    "(SELECT max(s.position) FROM deal_stage_history h JOIN stage s ON s.id = h.to_stage_id "
+    "WHERE h.deal_id = deal.id AND s.pipeline_id = deal.pipeline_id AND NOT s.is_lost)"
+)
+
+
+def _reach_moved_deals(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
+    if op == "insert":
+        deal_ids = [(deal_id,) for deal_id in dict.fromkeys(r["deal_id"] for r in rows)]
+        tx.conn.exec_driver_sql(
+            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE id = ?", deal_ids
+        )
+
+
+def _reach_after_stage_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
+    # Reordering stages or flipping "lost" changes what "furthest" means.
+    if op == "update" and tx.changed_fields & {"position", "is_lost", "pipeline_id"}:
+        tx.conn.exec_driver_sql(
+            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE pipeline_id = ?",
+            (rows[0]["pipeline_id"],),
+        )
+
+
+def _reach_after_pipeline_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
+    if op == "update" and "pipeline_id" in tx.changed_fields:
+        tx.conn.exec_driver_sql(
+            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE id = ?", (rows[0]["id"],)
+        )
+
+
+on_written("deal_stage_history")(_reach_moved_deals)
+on_written("stage")(_reach_after_stage_change)
+on_written("deal")(_reach_after_pipeline_change)
+
+
 def touch_last_activity(
     tx: WriteTx, model: type[SQLModel], record_id: str | None, when: datetime
 ) -> None:

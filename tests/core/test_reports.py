@@ -324,7 +324,10 @@ def test_report_plans_use_indexes(
                 "USING COVERING INDEX ix_deal_stage (stage_id=? AND status=?)",
             ],
         ),
-        (lambda: reports.funnel(store, pid), ["ix_dsh_deal", "ix_stage_pipeline"]),
+        (
+            lambda: reports.funnel(store, pid),
+            ["COVERING INDEX ix_deal_funnel", "ix_stage_pipeline"],
+        ),
         (
             lambda: reports.won_revenue_by_month(store, 2026),
             ["ix_deal_status_closed (status=? AND closed_at>? AND closed_at<?)"],
@@ -358,3 +361,30 @@ def test_report_plans_use_indexes(
             assert needle in plan, f"{needle!r} not in plan:\n{plan}"
         assert "SCAN activity" not in plan and "SCAN a\n" not in plan + "\n"
         assert "SCAN d\n" not in plan + "\n" and "SCAN deal\n" not in plan + "\n"
+
+
+def test_funnel_follows_moves_reorders_and_pipeline_changes(store: Store) -> None:
+    from crm_desktop.services import deals, pipelines
+
+    pid = pipelines.create_pipeline(
+        store,
+        "Direct",
+        [{"name": "Lead"}, {"name": "Demo"}, {"name": "Offer"}, {"name": "Lost", "is_lost": True}],
+    ).value
+    lead, demo, offer, lost = (s.id for s in pipelines.list_stages(store, pid))
+    far = deals.create_deal(store, {"title": "far", "pipeline_id": pid, "stage_id": lead}).value
+    deals.create_deal(store, {"title": "near", "pipeline_id": pid, "stage_id": lead})
+    deals.move_deal(store, far, offer)
+    deals.move_deal(store, far, lost, lost_reason="price")  # a loss keeps the furthest stage
+
+    def reached() -> list[tuple[str, int]]:
+        return [(s.stage_name, s.reached) for s in reports.funnel(store, pid)]
+
+    assert reached() == [("Lead", 2), ("Demo", 1), ("Offer", 1)]
+    # Offer first: "furthest" is by the current order, so both deals now reached Lead.
+    pipelines.reorder_stages(store, pid, [offer, lead, demo, lost])
+    assert reached() == [("Offer", 2), ("Lead", 2), ("Demo", 0)]
+    other = pipelines.create_pipeline(store, "Other", [{"name": "Start"}]).value
+    deals.update_deal(store, far, {"pipeline_id": other})
+    assert reached() == [("Offer", 1), ("Lead", 1), ("Demo", 0)]
+    assert [(s.stage_name, s.reached) for s in reports.funnel(store, other)] == [("Start", 1)]

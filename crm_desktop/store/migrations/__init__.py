@@ -5,5 +5,10 @@ importing alembic (~0.2 s): alembic runs only when the database is behind.
 A test keeps them equal to the scripts in ``versions/``.
 """
 
-KNOWN_REVISIONS = ("0001_initial", "0002_record_counts", "0003_covering_deal_indexes")
+KNOWN_REVISIONS = (
+    "0001_initial",
+    "0002_record_counts",
+    "0003_covering_deal_indexes",
+    "0004_deal_reached_position",
+)
 HEAD = KNOWN_REVISIONS[-1]
