@@ -71,28 +71,28 @@ REACHED_POSITION = (
 )
 
 
+def _recompute_reach(tx: WriteTx, where: str, params: list[tuple[str]]) -> None:
+    tx.conn.exec_driver_sql(
+        f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE {where} = ?", params
+    )
+
+
 def _reach_moved_deals(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     if op == "insert":
-        deal_ids = [(deal_id,) for deal_id in dict.fromkeys(r["deal_id"] for r in rows)]
-        tx.conn.exec_driver_sql(
-            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE id = ?", deal_ids
+        _recompute_reach(
+            tx, "id", [(deal_id,) for deal_id in dict.fromkeys(r["deal_id"] for r in rows)]
         )
 
 
 def _reach_after_stage_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     # Reordering stages or flipping "lost" changes what "furthest" means.
     if op == "update" and tx.changed_fields & {"position", "is_lost", "pipeline_id"}:
-        tx.conn.exec_driver_sql(
-            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE pipeline_id = ?",
-            (rows[0]["pipeline_id"],),
-        )
+        _recompute_reach(tx, "pipeline_id", [(rows[0]["pipeline_id"],)])
 
 
 def _reach_after_pipeline_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     if op == "update" and "pipeline_id" in tx.changed_fields:
-        tx.conn.exec_driver_sql(
-            f"UPDATE deal SET reached_position = {REACHED_POSITION} WHERE id = ?", (rows[0]["id"],)
-        )
+        _recompute_reach(tx, "id", [(rows[0]["id"],)])
 
 
 on_written("deal_stage_history")(_reach_moved_deals)

@@ -23,28 +23,16 @@ from crm_desktop.errors import StoreError
 from crm_desktop.store import keys
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME, MANIFEST_FILENAME
+from tests.conftest import MemoryKeyring
 from tests.store.store_testkit import add_contact, contact_names, file_hashes
 
 PASSPHRASE = "correct horse battery staple"  # the one tests/conftest.py uses
 
 
-class PlaintextKeyring(KeyringBackend):
+class PlaintextKeyring(MemoryKeyring):
     """Stands in for keyrings.alt's file backend: works, but keeps secrets readable."""
 
     priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 class LockedKeyring(KeyringBackend):
