@@ -107,7 +107,7 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         # Covering indexes: the board's column totals and the forecast read
         # only the index, never the (wide) deal rows.
-        Index("ix_deal_stage", "stage_id", "status", "owner", "currency", "value_cents"),
+        Index("ix_deal_stage", "stage_id", "status", "currency", "owner", "value_cents"),
         Index(
             "ix_deal_status_close",
             "status",

@@ -167,16 +167,22 @@ def _rows(store: Store, sql: Executable, params: dict[str, Any]) -> list[dict[st
 
 
 # -- pipeline ----------------------------------------------------------------------
+# Deals are summed per (stage, currency) in ix_deal_stage's own order (no sort),
+# then the few groups are joined to the stages; empty stages still show.
 _PIPELINE_VALUE = text("""
-SELECT s.id AS stage_id, s.name AS stage_name, s.position, s.probability, d.currency,
-       COUNT(d.stage_id) AS deal_count, COALESCE(SUM(d.value_cents), 0) AS value_cents,
-       (COALESCE(SUM(d.value_cents * s.probability), 0) + 50) / 100 AS weighted_cents
-FROM stage s
-LEFT JOIN deal d ON d.stage_id = s.id AND d.status = 'open'
-                 AND (:owner IS NULL OR d.owner = :owner)
+WITH groups AS (
+  SELECT d.stage_id, d.currency, COUNT(*) AS n, SUM(d.value_cents) AS cents
+  FROM deal d
+  WHERE d.stage_id IN (SELECT id FROM stage WHERE pipeline_id = :pipeline)
+    AND d.status = 'open' AND (:owner IS NULL OR d.owner = :owner)
+  GROUP BY d.stage_id, d.currency
+)
+SELECT s.id AS stage_id, s.name AS stage_name, s.position, s.probability, g.currency,
+       COALESCE(g.n, 0) AS deal_count, COALESCE(g.cents, 0) AS value_cents,
+       (COALESCE(g.cents * s.probability, 0) + 50) / 100 AS weighted_cents
+FROM stage s LEFT JOIN groups g ON g.stage_id = s.id
 WHERE s.pipeline_id = :pipeline
-GROUP BY s.id, d.currency
-ORDER BY s.position, s.id, d.currency
+ORDER BY s.position, s.id, g.currency
 """)
 
 
@@ -323,15 +329,23 @@ def forecast(
         from_month: 'YYYY-MM' to start at (e.g. this month); default: all.
     """
     low = v.parse_date("from_month", f"{from_month}-01") if from_month else None
+    # Sum per (day, stage, currency) in the covering index's order first, then
+    # weigh the few groups by their stage: no sort and no stage look-up per deal.
     sql = text("""
-        SELECT substr(d.expected_close, 1, 7) AS month, d.currency, COUNT(*) AS deal_count,
-               SUM(d.value_cents) AS best_case_cents,
-               (SUM(d.value_cents * s.probability) + 50) / 100 AS weighted_cents
-        FROM deal d JOIN stage s ON s.id = d.stage_id
-        WHERE d.status = 'open' AND d.expected_close >= :low
-          AND (:pipeline IS NULL OR d.pipeline_id = :pipeline)
-          AND (:owner IS NULL OR d.owner = :owner)
-        GROUP BY month, d.currency ORDER BY month, d.currency
+        WITH groups AS (
+          SELECT substr(d.expected_close, 1, 7) AS month, d.currency, d.stage_id,
+                 COUNT(*) AS n, SUM(d.value_cents) AS cents
+          FROM deal d
+          WHERE d.status = 'open' AND d.expected_close >= :low
+            AND (:pipeline IS NULL OR d.pipeline_id = :pipeline)
+            AND (:owner IS NULL OR d.owner = :owner)
+          -- the index's own order (status, expected_close, stage_id, currency): no sort
+          GROUP BY d.expected_close, d.stage_id, d.currency
+        )
+        SELECT g.month, g.currency, SUM(g.n) AS deal_count, SUM(g.cents) AS best_case_cents,
+               (SUM(g.cents * s.probability) + 50) / 100 AS weighted_cents
+        FROM groups g JOIN stage s ON s.id = g.stage_id
+        GROUP BY g.month, g.currency ORDER BY g.month, g.currency
     """)
     params = {"low": low.isoformat() if low else EARLIEST, "pipeline": pipeline_id, "owner": owner}
     return [ForecastMonth(**r) for r in _rows(store, sql, params)]

@@ -11,7 +11,7 @@ down_revision = "0002_record_counts"
 branch_labels = None
 depends_on = None
 
-STAGE = ("stage_id", "status", "owner", "currency", "value_cents")
+STAGE = ("stage_id", "status", "currency", "owner", "value_cents")
 CLOSE = ("status", "expected_close", "stage_id", "currency", "value_cents", "owner", "pipeline_id")
 
 
