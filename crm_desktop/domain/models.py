@@ -120,7 +120,7 @@ class Deal(SQLModel, table=True):
         ),
         Index("ix_deal_company", "company_id"),
         Index("ix_deal_contact", "contact_id"),
-        Index("ix_deal_status_closed", "status", "closed_at"),
+        Index("ix_deal_status_closed", "status", "closed_at", "currency", "value_cents", "owner"),
         Index("ix_deal_funnel", "pipeline_id", "reached_position", "owner", "created_at"),
     )
 

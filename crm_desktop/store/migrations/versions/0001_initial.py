@@ -239,7 +239,11 @@ def upgrade() -> None:
         batch_op.create_index("ix_deal_contact", ["contact_id"], unique=False)
         batch_op.create_index("ix_deal_stage", ["stage_id", "status"], unique=False)
         batch_op.create_index("ix_deal_status_close", ["status", "expected_close"], unique=False)
-        batch_op.create_index("ix_deal_status_closed", ["status", "closed_at"], unique=False)
+        batch_op.create_index(
+            "ix_deal_status_closed",
+            ["status", "closed_at", "currency", "value_cents", "owner"],
+            unique=False,
+        )
 
     op.create_table(
         "activity",
