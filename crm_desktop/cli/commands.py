@@ -51,6 +51,14 @@ def register(
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=run_search, parser=search)
 
+    reindex = sub.add_parser(
+        "reindex",
+        parents=[common],
+        help="rebuild the search index",
+        description="Rebuild the full-text search index from the records.",
+    )
+    reindex.set_defaults(handler=run_reindex, parser=reindex)
+
     stats = sub.add_parser("stats", parents=[common], help="count the records")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=run_stats, parser=stats)
@@ -252,3 +260,12 @@ def run_check(args: argparse.Namespace) -> int:
         print(problem)
     print(f"{len(report.problems)} problem(s) found.")
     return EXIT_ERROR
+
+
+def run_reindex(args: argparse.Namespace) -> int:
+    from crm_desktop.services.search import reindex
+
+    with opened_store(args) as store:
+        count = reindex(store)
+    print(f"Search index rebuilt: {count:,} contacts and companies.")
+    return EXIT_OK

@@ -159,3 +159,15 @@ def _hits(conn: Connection, found: dict[tuple[str, str], int]) -> list[SearchHit
             ranked.append((tier, name_sort or "", record_id, hit))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked]
+
+
+def reindex(store: Store) -> int:
+    """Rebuild the full-text index from the records (after damage, or a tokenizer change).
+
+    Returns:
+        The number of contacts and companies indexed.
+    """
+    from crm_desktop.store.search_index import rebuild_search_index
+
+    with store.write() as tx:
+        return rebuild_search_index(tx.conn)

@@ -172,3 +172,22 @@ def test_quick_reader_with_a_wrong_passphrase_leaves_the_error_to_the_full_open(
 
     run_pp()
     assert open_reader(run_pp.data_dir, lambda _creating: "wrong passphrase") is None
+
+
+def test_reindex_rebuilds_search_from_the_records(run, data_dir):
+    run("contact", "add", "--name", "张伟", "--company", "华信科技")
+    from crm_desktop.store.engine import open_store
+
+    store = open_store(data_dir, create=False)
+    try:  # lose the index, as damage would
+        with store.write() as tx:
+            tx.conn.exec_driver_sql("DELETE FROM search_fts")
+            tx.conn.exec_driver_sql("DELETE FROM search_doc")
+    finally:
+        store.close()
+    assert "No matches" in run("search", "zhangwei").out
+    result = run("reindex")
+    assert result.code == 0
+    assert "2 contacts and companies" in result.out
+    assert "张伟" in run("search", "zhangwei").out
+    assert "张伟" in run("search", "华信").out
