@@ -104,10 +104,6 @@ class ReplicaState:
                 )
         return cls(device_id, HybridLogicalClock(int(meta.get("hlc_last", 0))))
 
-    def reload_clock(self, store: Store) -> None:
-        """After a rollback: the clock must not reuse timestamps already handed out."""
-        # Keeping the in-memory value is safe (it only ever grew); nothing to undo.
-
     def save_clock(self, conn: Connection) -> None:
         conn.exec_driver_sql(
             "INSERT INTO local_meta(key, value) VALUES ('hlc_last', ?) "

@@ -91,11 +91,9 @@ class Store:
                 yield tx
                 tx.finish()
         except DBAPIError as exc:
-            self.replica.reload_clock(self)
+            # The in-memory clock keeps the timestamps a rolled-back write used:
+            # it only grows, so none is ever handed out twice.
             raise_store_error(exc)
-            raise
-        except BaseException:
-            self.replica.reload_clock(self)
             raise
 
     def close(self) -> None:
