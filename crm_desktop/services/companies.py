@@ -11,7 +11,7 @@ from sqlmodel import col
 from crm_desktop.domain.enums import Grade
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
 from crm_desktop.domain.text import sort_key
-from crm_desktop.errors import ConflictingStateError, NotFoundError, ValidationError
+from crm_desktop.errors import ConflictingStateError, NotFoundError
 from crm_desktop.services import validation as v
 from crm_desktop.services.custom_fields import clean_custom_values
 from crm_desktop.services.owners import current_user
@@ -41,12 +41,7 @@ LINKED_MODELS = (Contact, Deal, Activity, Task)
 
 
 def clean_company(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
-    unknown = set(values) - EDITABLE_FIELDS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"Companies have no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, EDITABLE_FIELDS, "Companies")
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "phone":

@@ -60,12 +60,7 @@ class BulkResult:
 
 def clean_contact(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Validate and normalise contact fields; raises ValidationError naming the field."""
-    unknown = set(values) - EDITABLE_FIELDS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"Contacts have no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, EDITABLE_FIELDS, "Contacts")
     out: dict[str, Any] = {}
     for key, value in values.items():
         out[key] = _CLEANERS[key](key, value)

@@ -81,12 +81,7 @@ def clean_custom_values(
 ) -> dict[str, Any]:
     """Validate values given by field key; returns them keyed ``cf:<field id>``."""
     fields = fields_by_key(conn, entity)
-    unknown = set(values) - set(fields)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"{entity} has no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, set(fields), f"{entity} records")
     cleaned: dict[str, Any] = {}
     for key, definition in fields.items():
         if key not in values and not creating:

@@ -91,12 +91,7 @@ class StageMove:
 # -- validation --------------------------------------------------------------
 def clean_deal(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Validate and normalise deal fields; raises ValidationError naming the field."""
-    unknown = set(values) - EDITABLE_FIELDS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"Deals have no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, EDITABLE_FIELDS, "Deals")
     if "value" in values and "value_cents" in values:
         raise ValidationError("value", "Give either value or value_cents, not both.")
     out: dict[str, Any] = {}

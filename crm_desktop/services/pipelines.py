@@ -48,12 +48,7 @@ DEFAULT_STAGES = (
 # -- validation --------------------------------------------------------------
 def clean_stage(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Validate stage fields; raises ValidationError naming the field."""
-    unknown = set(values) - STAGE_FIELDS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"Stages have no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, STAGE_FIELDS, "Stages")
     out: dict[str, Any] = {}
     if creating or "name" in values:
         out["name"] = v.required_text("name", values.get("name"))

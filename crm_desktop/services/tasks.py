@@ -54,12 +54,7 @@ _CLEANERS: dict[str, Callable[[str, Any], Any]] = {
 
 def clean_task(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Validate and normalise task fields; raises ValidationError naming the field."""
-    unknown = set(values) - EDITABLE_FIELDS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            name, f"Tasks have no field '{name}'.", code="validation.unknown_field"
-        )
+    v.known_fields(values, EDITABLE_FIELDS, "Tasks")
     out = {key: _CLEANERS[key](key, value) for key, value in values.items()}
     if creating or "title" in values:
         out["title"] = v.required_text("title", values.get("title"), 500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -18,6 +19,16 @@ MAX_TEXT = 100_000
 def default_region() -> str:
     """Region assumed for phone numbers written without a country code."""
     return os.environ.get(DEFAULT_REGION_ENV, "CN").upper()
+
+
+def known_fields(values: Mapping[str, Any], allowed: Collection[str], owner: str) -> None:
+    """Reject a field `owner` (e.g. "Contacts") does not have, naming it."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(
+            name, f"{owner} have no field '{name}'.", code="validation.unknown_field"
+        )
 
 
 def required_text(field: str, value: Any, max_length: int = MAX_NAME) -> str:
