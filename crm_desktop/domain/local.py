@@ -5,6 +5,8 @@ These are never synced as records; the change log *is* what sync sends.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
@@ -31,6 +33,8 @@ class ChangeRecord(SQLModel, table=True):
     fields: dict = Field(default_factory=dict, sa_column=Column("fields", JSON, nullable=False))
     hlc: int
     device_id: str
+    # The pull cursor this device held when it wrote: what its author had seen.
+    seen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Tombstone(SQLModel, table=True):
@@ -51,6 +55,21 @@ class LocalMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class SyncRejected(SQLModel, table=True):
+    """A change the HQ server refused, parked with its reason: never dropped silently."""
+
+    __tablename__ = "sync_rejected"
+
+    change_id: str = Field(primary_key=True)
+    entity: str
+    record_id: str
+    op: str
+    fields: dict = Field(default_factory=dict, sa_column=Column("fields", JSON, nullable=False))
+    code: str
+    reason: str
+    rejected_at: datetime
 
 
 class RecordTag(SQLModel, table=True):

@@ -259,6 +259,43 @@ class CustomValue(SQLModel, table=True):
     value: str = Field(sa_column=Column("value", JSON, nullable=True))
 
 
+class SyncConflict(SQLModel, table=True):
+    """A value that lost to a concurrent edit, kept for a person to review.
+
+    Made by the HQ server when it merges (`crm_desktop.sync.merge.Overwrite`)
+    and synced to everyone who may see the record; resolving it is an edit of
+    ``resolved``/``resolution`` that syncs like any other. ``kind`` "delete":
+    an edit and a delete crossed; ``loser_value`` holds the edited record.
+    """
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (
+        Index("ix_sync_conflict_open", "resolved", "created_at"),
+        Index("ix_sync_conflict_record", "record_id"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    entity: str
+    record_id: str
+    field_name: str | None = None
+    kind: str = "field"
+    base_value: Any = Field(default=None, sa_column=Column("base_value", JSON, nullable=True))
+    winner_value: Any = Field(default=None, sa_column=Column("winner_value", JSON, nullable=True))
+    loser_value: Any = Field(default=None, sa_column=Column("loser_value", JSON, nullable=True))
+    winner_hlc: int = 0
+    winner_device: str | None = None
+    winner_user: str | None = None
+    loser_hlc: int = 0
+    loser_device: str | None = None
+    loser_user: str | None = None
+    owner: str | None = None
+    resolved: bool = False
+    resolution: str | None = None
+    resolved_by: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
 SYNCED_MODELS: dict[str, type[SQLModel]] = {
     m.__tablename__: m
     for m in (
@@ -272,6 +309,7 @@ SYNCED_MODELS: dict[str, type[SQLModel]] = {
         Task,
         Tag,
         CustomField,
+        SyncConflict,
     )
 }
 APPEND_ONLY_ENTITIES = frozenset({"activity", "deal_stage_history"})

@@ -84,9 +84,12 @@ def synced_columns(model: type[SQLModel]) -> list[str]:
 class ReplicaState:
     """This replica's identity and clock, persisted in `local_meta`."""
 
-    def __init__(self, device_id: str, clock: HybridLogicalClock):
+    def __init__(self, device_id: str, clock: HybridLogicalClock, pull_cursor: int = 0):
         self.device_id = device_id
         self.clock = clock
+        # The server cursor of the last applied pull: each change records it as
+        # what its author had seen, which tells the server "concurrent" apart.
+        self.pull_cursor = pull_cursor
 
     @classmethod
     def load(cls, store: Store) -> ReplicaState:
@@ -102,7 +105,8 @@ class ReplicaState:
                     .prefix_with("OR IGNORE")
                     .values(key="device_id", value=device_id)
                 )
-        return cls(device_id, HybridLogicalClock(int(meta.get("hlc_last", 0))))
+        clock = HybridLogicalClock(int(meta.get("hlc_last", 0)))
+        return cls(device_id, clock, int(meta.get("pull_cursor", 0)))
 
     def save_clock(self, conn: Connection) -> None:
         conn.exec_driver_sql(
@@ -141,6 +145,9 @@ class WriteTx:
         self.now = utcnow()
         # Fields the latest update changed, for hooks that only care about some.
         self.changed_fields: frozenset[str] = frozenset()
+        # False while sync applies pulled records: those are already changes of
+        # the server's, so they write no change rows (hooks still run).
+        self.capturing = True
         self._stamped = False
 
     # -- writes -------------------------------------------------------------
@@ -148,12 +155,28 @@ class WriteTx:
         """Insert one record; returns its id."""
         return self.insert_many(model, [values])[0]
 
-    def insert_many(self, model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    def restore(self, model: type[SQLModel], values: Mapping[str, Any]) -> str:
+        """Bring back a deleted record (same id) with all its fields: a `restore` change."""
+        self.conn.exec_driver_sql(
+            "DELETE FROM tombstone WHERE entity = ? AND record_id = ?",
+            (table_of(model).name, values["id"]),
+        )
+        return self.insert_many(model, [values], change_op="restore")[0]
+
+    def insert_many(
+        self,
+        model: type[SQLModel],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        change_op: str = "upsert",
+    ) -> list[str]:
         """Insert records in bulk (one statement per table); returns their ids.
 
         The change of an insert omits fields left at their default: a new
         record has no concurrent edits, and every replica fills defaults alike.
+        A restore's change carries every field, since it overrides older ones.
         """
+        keep_defaults = change_op == "restore"
         plan = _insert_plan(model)
         entity = plan.table.name
         prepare = _prepare_hooks.get(entity, ())
@@ -174,20 +197,26 @@ class WriteTx:
             for hook in prepare:
                 hook(row)
             record_rows.append(row)
-            wire = {c: row[c] for c in plan.synced if row[c] != plan.defaults.get(c, _UNSET)}
+            wire = {
+                c: row[c]
+                for c in plan.synced
+                if keep_defaults or row[c] != plan.defaults.get(c, _UNSET)
+            }
             for c in plan.temporal:
                 if c in wire:
                     wire[c] = to_wire(wire[c])
             if custom:
                 wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
                 custom_rows.extend(_custom_rows(entity, row["id"], custom))
-            change_rows.append(self._change_row(entity, row["id"], "upsert", wire))
+            if self.capturing:
+                change_rows.append(self._change_row(entity, row["id"], change_op, wire))
         if not record_rows:
             return []
         insert_rows(self.conn, plan.table, record_rows)
         if custom_rows:
             insert_rows(self.conn, table_of(CustomValue), custom_rows)
-        insert_rows(self.conn, table_of(ChangeRecord), change_rows)
+        if change_rows:
+            insert_rows(self.conn, table_of(ChangeRecord), change_rows)
         ids = [r["id"] for r in record_rows]
         self.changes.created[entity].update(ids)
         self._after(entity, "insert", record_rows)
@@ -221,33 +250,47 @@ class WriteTx:
         custom = {k: values[k] for k in changed if k.startswith(CUSTOM_PREFIX)}
         if custom:
             self._write_custom(entity, record_id, custom)
-        wire = {k: to_wire(values[k]) for k in changed}
-        self.conn.execute(
-            insert(table_of(ChangeRecord)), [self._change_row(entity, record_id, "upsert", wire)]
-        )
+        if self.capturing:
+            wire = {k: to_wire(values[k]) for k in changed}
+            self.conn.execute(
+                insert(table_of(ChangeRecord)),
+                [self._change_row(entity, record_id, "upsert", wire)],
+            )
         self.changes.updated[entity].add(record_id)
         self.changed_fields = frozenset(changed)
         self._after(entity, "update", [row])
         return changed
 
-    def delete(self, model: type[SQLModel], record_id: str) -> Row:
-        """Delete a record, leaving a tombstone and a delete change; returns the old row."""
+    def delete(
+        self, model: type[SQLModel], record_id: str, *, version: tuple[int, str] | None = None
+    ) -> Row:
+        """Delete a record, leaving a tombstone and a delete change; returns the old row.
+
+        While not capturing (sync applying a pulled delete), `version` is the
+        remote delete's (HLC, device) and no change row is written.
+        """
         table = table_of(model)
         entity = table.name
         current = self.get_row(model, record_id)
         self._after(entity, "delete", [current])
         self.conn.execute(delete(table_of(CustomValue)).where(CustomValue.record_id == record_id))  # type: ignore[arg-type]
         self.conn.execute(delete(table).where(table.c.id == record_id))
-        change = self._change_row(entity, record_id, "delete", {})
-        self.conn.execute(insert(table_of(ChangeRecord)), [change])
+        if self.capturing:
+            change = self._change_row(entity, record_id, "delete", {})
+            self.conn.execute(insert(table_of(ChangeRecord)), [change])
+            version = (change["hlc"], change["device_id"])
+        if version is not None:
+            self.write_tombstone(entity, record_id, version)
+        self.changes.deleted[entity].add(record_id)
+        return current
+
+    def write_tombstone(self, entity: str, record_id: str, version: tuple[int, str]) -> None:
         self.conn.exec_driver_sql(
             "INSERT INTO tombstone(entity, record_id, hlc, device_id) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, "
             "device_id = excluded.device_id",
-            (entity, record_id, change["hlc"], change["device_id"]),
+            (entity, record_id, *version),
         )
-        self.changes.deleted[entity].add(record_id)
-        return current
 
     # -- reads inside the transaction -------------------------------------
     def get_row(self, model: type[SQLModel], record_id: str) -> Row:
@@ -272,6 +315,7 @@ class WriteTx:
             "fields": fields,
             "hlc": self.replica.clock.now(),
             "device_id": self.replica.device_id,
+            "seen": self.replica.pull_cursor,
         }
 
     def _after(self, entity: str, op: str, rows: list[Row]) -> None:

@@ -75,21 +75,32 @@ class Store:
             raise
 
     @contextmanager
-    def write(self) -> Iterator[Any]:
+    def write(self, *, foreign_keys: bool = True) -> Iterator[Any]:
         """One use case = one transaction: all of it commits, or none of it.
 
         Yields a `crm_desktop.store.changes.WriteTx`, whose writes record their
-        change rows in the same transaction.
+        change rows in the same transaction. Sync applies pulled pages with
+        `foreign_keys` off: a page may hold a contact before its company, and
+        a record may point at one this user may not see.
         """
         from crm_desktop.store.changes import WriteTx
 
         try:
             # Connecting is inside the try: a pool connection opened now can fail too.
             conn = self.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE")
-            with conn, conn.begin():
-                tx = WriteTx(conn, self.replica)
-                yield tx
-                tx.finish()
+            with conn:
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                if not foreign_keys:  # only outside a transaction does this take effect
+                    raw.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        tx = WriteTx(conn, self.replica)
+                        yield tx
+                        tx.finish()
+                finally:
+                    if not foreign_keys:
+                        raw.execute("PRAGMA foreign_keys = ON")
         except DBAPIError as exc:
             # The in-memory clock keeps the timestamps a rolled-back write used:
             # it only grows, so none is ever handed out twice.

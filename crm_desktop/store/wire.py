@@ -21,10 +21,11 @@ def to_wire(value: Any) -> Any:
 
 def from_wire(column: Column[Any], value: Any) -> Any:
     """Turn a wire value back into what `column` stores."""
-    if value is None:
-        return None
-    if isinstance(column.type, DateTime) and isinstance(value, str):
+    if value is None or not isinstance(value, str):
+        return value
+    kind = getattr(column.type, "impl", column.type)  # sqlmodel wraps datetimes in a decorator
+    if isinstance(kind, DateTime):
         return datetime.fromisoformat(value)
-    if isinstance(column.type, Date) and isinstance(value, str):
+    if isinstance(kind, Date):
         return date.fromisoformat(value)
     return value

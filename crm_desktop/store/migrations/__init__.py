@@ -10,5 +10,6 @@ KNOWN_REVISIONS = (
     "0002_record_counts",
     "0003_covering_deal_indexes",
     "0004_deal_reached_position",
+    "0005_sync_state",
 )
 HEAD = KNOWN_REVISIONS[-1]

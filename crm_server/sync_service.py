@@ -1,0 +1,368 @@
+"""Push, pull and digest: the server half of sync, over one SQLModel session.
+
+Callers commit. A push locks the single `ServerState` row for its whole
+transaction, so server seqs are handed out and committed in order: a pull
+that reads ``last_seq`` first never skips a change that commits later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlmodel import Session, col
+
+from crm_desktop.domain.models import APPEND_ONLY_ENTITIES
+from crm_desktop.ids import new_id
+from crm_desktop.sync.hlc import HybridLogicalClock
+from crm_desktop.sync.merge import Overwrite, RecordState, merge_change, version_of
+from crm_desktop.sync.protocol import (
+    Digest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Rejection,
+    WireChange,
+    WireRecord,
+)
+from crm_server import permissions
+from crm_server.models import Device, ServerState, SyncChange, SyncRecord, User
+from crm_server.schema_check import CONFLICT_ENTITY, SchemaViolation, check_change
+
+SERVER_DEVICE = "hq"
+Key = tuple[str, str]
+
+
+@dataclass
+class _Loaded:
+    """A record's server row as plain data while a batch is merged."""
+
+    state: RecordState
+    owner: str | None
+    team: str | None
+    seq: int
+    is_new: bool
+    dirty: bool = False
+
+
+@dataclass
+class _Batch:
+    session: Session
+    user: User
+    device: Device
+    server: ServerState
+    clock: HybridLogicalClock
+    records: dict[Key, _Loaded]
+    now: datetime
+    users: dict[str, User | None] = field(default_factory=dict)
+    device_users: dict[str, str | None] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+    def next_seq(self) -> int:
+        self.server.last_seq += 1
+        return self.server.last_seq
+
+    def lookup_user(self, name: str) -> User | None:
+        if name not in self.users:
+            self.users[name] = self.session.get(User, name)
+        return self.users[name]
+
+    def user_of_device(self, device_id: str) -> str | None:
+        if device_id == SERVER_DEVICE:
+            return None
+        if device_id not in self.device_users:
+            found = self.session.get(Device, device_id)
+            self.device_users[device_id] = found.user_name if found else None
+        return self.device_users[device_id]
+
+
+def push(session: Session, user: User, device: Device, request: PushRequest) -> PushResponse:
+    """Merge a batch of changes; idempotent by change id."""
+    # A write first: it takes the lock at once on SQLite and PostgreSQL alike,
+    # before any read could pin an older snapshot.
+    session.connection().execute(
+        update(ServerState).values(last_seq=ServerState.last_seq)  # type: ignore[arg-type]
+    )
+    server = session.scalars(select(ServerState).with_for_update()).one()
+    response = PushResponse()
+    known = _known_change_ids(session, [c.change_id for c in request.changes])
+    batch = _Batch(
+        session, user, device, server, HybridLogicalClock(server.hlc), {}, datetime.now(UTC)
+    )
+    batch.device_users[device.id] = user.name
+    batch.records = _load_records(session, request.changes)
+    for change in request.changes:
+        if change.change_id in known:
+            response.duplicates.append(change.change_id)
+            continue
+        known.add(change.change_id)
+        rejection = _rejection(batch, change)
+        if rejection is not None:
+            response.rejected.append(rejection)
+            continue
+        response.conflicts += _accept(batch, change)
+        response.accepted.append(change.change_id)
+    _write_back(batch)
+    server.hlc = batch.clock.last
+    session.add(server)
+    return response
+
+
+def pull(session: Session, user: User, cursor: int, limit: int) -> PullResponse:
+    """The current state of visible records changed after `cursor`, oldest first."""
+    # Read the high-water mark first: everything at or below it has committed.
+    last_seq = _last_seq(session)
+    rows = session.scalars(
+        select(SyncRecord)
+        .where(col(SyncRecord.seq) > cursor, col(SyncRecord.seq) <= last_seq)
+        .where(permissions.visible_filter(user))
+        .order_by(col(SyncRecord.seq))
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    records = [_wire_record(row) for row in rows[:limit]]
+    next_cursor = records[-1].seq if more else max(cursor, last_seq)
+    return PullResponse(records=records, cursor=next_cursor, more=more)
+
+
+def digest(session: Session, user: User) -> Digest:
+    """Live records per entity this user may see: the client compares its own counts."""
+    last_seq = _last_seq(session)
+    rows = session.execute(
+        select(SyncRecord.entity, func.count())
+        .where(col(SyncRecord.is_deleted).is_(False), col(SyncRecord.seq) <= last_seq)
+        .where(permissions.visible_filter(user))
+        .group_by(col(SyncRecord.entity))
+    ).all()
+    return Digest(counts={entity: count for entity, count in rows}, cursor=last_seq)
+
+
+def _last_seq(session: Session) -> int:
+    return int(session.scalars(select(ServerState.last_seq)).one())
+
+
+# -- push internals ----------------------------------------------------------
+
+
+def _known_change_ids(session: Session, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    found = session.scalars(
+        select(SyncChange.change_id).where(col(SyncChange.change_id).in_(ids))
+    ).all()
+    return set(found)
+
+
+def _load_records(session: Session, changes: list[WireChange]) -> dict[Key, _Loaded]:
+    keys = list({(c.entity, c.record_id) for c in changes})
+    loaded: dict[Key, _Loaded] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = session.scalars(
+            select(SyncRecord).where(
+                tuple_(col(SyncRecord.entity), col(SyncRecord.record_id)).in_(chunk)
+            )
+        ).all()
+        for row in rows:
+            state = RecordState(dict(row.fields), dict(row.versions), row.alive, row.deleted)
+            loaded[(row.entity, row.record_id)] = _Loaded(
+                state, row.owner, row.team, row.seq, is_new=False
+            )
+    return loaded
+
+
+def _rejection(batch: _Batch, change: WireChange) -> Rejection | None:
+    def reject(code: str, reason: str) -> Rejection:
+        return Rejection(change_id=change.change_id, code=code, reason=reason)
+
+    if change.device_id != batch.device.id:
+        return reject("validation.device", "The change was not made on this device.")
+    try:
+        check_change(change)
+    except SchemaViolation as exc:
+        return reject(exc.code, exc.reason)
+    try:
+        batch.clock.receive(change.hlc)
+    except ValueError as exc:
+        return reject("validation.clock", f"The device clock is far ahead: {exc}.")
+    loaded = batch.records.get((change.entity, change.record_id))
+    if loaded is None:
+        if change.entity == CONFLICT_ENTITY:
+            return reject("validation.conflict", "No such conflict on the server.")
+        owner = change.fields.get("owner")
+        if not permissions.may_assign(batch.user, owner, batch.lookup_user):
+            return reject("permission.owner", f"You may not create records owned by {owner}.")
+        return None
+    if not permissions.may_see(batch.user, change.entity, loaded.owner, loaded.team):
+        return reject("permission.denied", "This record belongs to someone you may not edit for.")
+    if "owner" in change.fields and change.fields["owner"] != loaded.owner:
+        owner = change.fields["owner"]
+        if not permissions.may_assign(batch.user, owner, batch.lookup_user):
+            return reject("permission.owner", f"You may not hand this record to {owner}.")
+    return None
+
+
+def _accept(batch: _Batch, change: WireChange) -> int:
+    """Merge one accepted change; returns how many conflicts it made."""
+    key = (change.entity, change.record_id)
+    seq = batch.next_seq()
+    loaded = batch.records.get(key)
+    result = merge_change(
+        loaded.state if loaded else None,
+        change,
+        seq,
+        append_only=change.entity in APPEND_ONLY_ENTITIES,
+    )
+    if loaded is None:
+        owner = result.state.fields.get("owner")
+        loaded = _Loaded(
+            result.state,
+            owner,
+            permissions.team_of(owner, batch.user, batch.lookup_user),
+            seq,
+            is_new=True,
+        )
+        batch.records[key] = loaded
+    if result.changed:
+        loaded.dirty = True
+        loaded.seq = seq
+        _follow_owner(batch, loaded)
+    batch.audit.append(_audit_row(batch, change, seq))
+    for overwrite in result.overwrites:
+        _record_conflict(batch, change, loaded, overwrite)
+    return len(result.overwrites)
+
+
+def _follow_owner(batch: _Batch, loaded: _Loaded) -> None:
+    owner = loaded.state.fields.get("owner")
+    if owner != loaded.owner:
+        loaded.owner = owner
+        loaded.team = permissions.team_of(owner, batch.user, batch.lookup_user)
+
+
+def _audit_row(batch: _Batch, change: WireChange, seq: int) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "change_id": change.change_id,
+        "entity": change.entity,
+        "record_id": change.record_id,
+        "op": change.op,
+        "fields": change.fields,
+        "hlc": change.hlc,
+        "device_id": change.device_id,
+        "user_name": batch.user.name,
+        "seen": change.seen,
+        "received_at": batch.now,
+    }
+
+
+def _record_conflict(
+    batch: _Batch, change: WireChange, loaded: _Loaded, overwrite: Overwrite
+) -> None:
+    seq = batch.next_seq()
+    stamp = [batch.clock.now(), SERVER_DEVICE, seq]
+    fields = {
+        "entity": change.entity,
+        "record_id": change.record_id,
+        "field_name": overwrite.field,
+        "kind": overwrite.kind,
+        "base_value": _base_value(batch, change, overwrite),
+        "winner_value": overwrite.winner_value,
+        "loser_value": overwrite.loser_value,
+        "winner_hlc": overwrite.winner[0],
+        "winner_device": overwrite.winner[1],
+        "winner_user": batch.user_of_device(overwrite.winner[1]),
+        "loser_hlc": overwrite.loser[0],
+        "loser_device": overwrite.loser[1],
+        "loser_user": batch.user_of_device(overwrite.loser[1]),
+        "owner": loaded.owner,
+        "resolved": False,
+        "created_at": batch.now.isoformat(),
+    }
+    state = RecordState(fields, {name: stamp for name in fields}, stamp[:2], None)
+    batch.records[(CONFLICT_ENTITY, new_id())] = _Loaded(
+        state, loaded.owner, loaded.team, seq, is_new=True, dirty=True
+    )
+
+
+def _base_value(batch: _Batch, change: WireChange, overwrite: Overwrite) -> Any:
+    """The field's value as the change's author last saw it (from the audit log)."""
+    if overwrite.field is None:
+        return None
+    rows = batch.session.scalars(
+        select(SyncChange.fields)
+        .where(
+            col(SyncChange.entity) == change.entity,
+            col(SyncChange.record_id) == change.record_id,
+            col(SyncChange.seq) <= change.seen,
+        )
+        .order_by(col(SyncChange.seq).desc())
+        .limit(200)
+    ).all()
+    for fields in rows:
+        if overwrite.field in fields:
+            return fields[overwrite.field]
+    return None
+
+
+def _write_back(batch: _Batch) -> None:
+    session = batch.session
+    session.flush()
+    new_rows, changed_rows = [], []
+    for (entity, record_id), loaded in batch.records.items():
+        if not loaded.dirty:
+            continue
+        state = loaded.state
+        row = {
+            "fields": state.fields,
+            "versions": state.versions,
+            "alive": state.alive,
+            "deleted": state.deleted,
+            "is_deleted": state.is_deleted,
+            "owner": loaded.owner,
+            "team": loaded.team,
+            "seq": loaded.seq,
+        }
+        if loaded.is_new:
+            new_rows.append({"entity": entity, "record_id": record_id, **row})
+        else:
+            changed_rows.append({"k_entity": entity, "k_record_id": record_id, **row})
+    conn = session.connection()
+    if new_rows:
+        conn.execute(insert(SyncRecord), new_rows)
+    if changed_rows:
+        table = SyncRecord.__table__  # type: ignore[attr-defined]
+        conn.execute(
+            update(table)
+            .where(
+                table.c.entity == bindparam("k_entity"),
+                table.c.record_id == bindparam("k_record_id"),
+            )
+            .values(
+                {name: bindparam(name) for name in changed_rows[0] if not name.startswith("k_")}
+            ),
+            changed_rows,
+        )
+    if batch.audit:
+        conn.execute(insert(SyncChange), batch.audit)
+
+
+# -- pull internals ----------------------------------------------------------
+
+
+def _wire_record(row: SyncRecord) -> WireRecord:
+    if row.is_deleted:
+        assert row.deleted is not None
+        return WireRecord(
+            entity=row.entity, id=row.record_id, deleted=version_of(row.deleted), seq=row.seq
+        )
+    return WireRecord(
+        entity=row.entity,
+        id=row.record_id,
+        fields=row.fields,
+        versions={name: version_of(v) for name, v in row.versions.items()},
+        alive=version_of(row.alive) if row.alive else None,
+        seq=row.seq,
+    )
