@@ -71,6 +71,30 @@ def check_change(change: WireChange) -> None:
         _check_size(name, value)
 
 
+@cache
+def _required(entity: str) -> frozenset[str]:
+    """Fields a new record cannot do without (no default, not nullable)."""
+    table = table_of(SYNCED_MODELS[entity])
+    return frozenset(
+        name
+        for name in synced_columns(SYNCED_MODELS[entity])
+        if not table.c[name].nullable and table.c[name].default is None
+    )
+
+
+def check_new_record(change: WireChange) -> None:
+    """A change that creates a record must carry all it needs: else it is an edit of
+    a record the server never accepted (its create was refused), and is refused too."""
+    if change.op == "delete":
+        return
+    missing = sorted(name for name in _required(change.entity) if change.fields.get(name) is None)
+    if missing:
+        raise SchemaViolation(
+            "validation.incomplete",
+            f"The server has no such {change.entity}; the change lacks {', '.join(missing)}.",
+        )
+
+
 def _fits(kind: type[Any], nullable: bool, value: Any) -> bool:
     if value is None:
         return nullable

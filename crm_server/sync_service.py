@@ -29,7 +29,12 @@ from crm_desktop.sync.protocol import (
 )
 from crm_server import permissions
 from crm_server.models import Device, ServerState, SyncChange, SyncRecord, User
-from crm_server.schema_check import CONFLICT_ENTITY, SchemaViolation, check_change
+from crm_server.schema_check import (
+    CONFLICT_ENTITY,
+    SchemaViolation,
+    check_change,
+    check_new_record,
+)
 
 SERVER_DEVICE = "hq"
 Key = tuple[str, str]
@@ -194,6 +199,10 @@ def _rejection(batch: _Batch, change: WireChange) -> Rejection | None:
         owner = change.fields.get("owner")
         if not permissions.may_assign(batch.user, owner, batch.lookup_user):
             return reject("permission.owner", f"You may not create records owned by {owner}.")
+        try:
+            check_new_record(change)
+        except SchemaViolation as exc:
+            return reject(exc.code, exc.reason)
         return None
     if not permissions.may_see(batch.user, change.entity, loaded.owner, loaded.team):
         return reject("permission.denied", "This record belongs to someone you may not edit for.")

@@ -40,6 +40,8 @@ def server_engine(url: str = "sqlite://") -> Engine:
         @event.listens_for(engine, "connect")
         def _fk(dbapi_conn, _record):
             dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+            # Test servers are thrown away: no fsync per commit.
+            dbapi_conn.execute("PRAGMA synchronous = OFF")
 
     SQLModel.metadata.create_all(engine, tables=SERVER_TABLES)
     with Session(engine) as session:

@@ -129,3 +129,45 @@ def _missing(store, contact_id: str) -> bool:
     except NotFoundError:
         return True
     return False
+
+
+def test_edits_of_a_refused_record_are_refused_too(make_replica, hq) -> None:
+    alice = make_replica("alice")
+    forged = create_contact(alice.store, {"name": "Forged", "owner": "carol"})
+    update_contact(alice.store, forged.value, {"title": "still here"})
+    assert alice.sync().rejected == 2
+    assert forged.value not in hq.records("contact")
+    codes = {r.code for r in list_rejected(alice.store)}
+    assert codes == {"permission.owner", "validation.incomplete"}
+
+
+def test_hostile_changes_are_refused_with_reasons(make_replica) -> None:
+    from crm_desktop.sync.protocol import PushRequest, WireChange
+
+    alice = make_replica("alice")
+    base = {"record_id": "r1", "hlc": 1 << 16, "device_id": alice.store.device_id}
+    bad = [
+        WireChange(change_id="c1", entity="sqlite_master", op="upsert", fields={}, **base),
+        WireChange(change_id="c2", entity="contact", op="upsert", fields={"nope": 1}, **base),
+        WireChange(change_id="c3", entity="contact", op="upsert", fields={"name": 5}, **base),
+        WireChange(change_id="c4", entity="contact", op="upsert", fields={"title": "x"}, **base),
+        WireChange(
+            change_id="c5", entity="contact", op="upsert", record_id="r2", hlc=1 << 16,
+            device_id="someone-else", fields={"name": "x", "created_at": "2026-01-01T00:00:00"},
+        ),
+        WireChange(
+            change_id="c6", entity="sync_conflict", op="upsert", fields={"winner_value": 1},
+            **base,
+        ),
+    ]
+    response = alice.transport.push(PushRequest(changes=bad))
+    codes = {r.change_id: r.code for r in response.rejected}
+    assert codes == {
+        "c1": "validation.entity",
+        "c2": "validation.field",
+        "c3": "validation.value",
+        "c4": "validation.incomplete",
+        "c5": "validation.device",
+        "c6": "validation.conflict",
+    }
+    assert response.accepted == []

@@ -1,0 +1,3 @@
+from crm_server.cli import main
+
+raise SystemExit(main())
