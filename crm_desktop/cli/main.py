@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from crm_desktop import APP_NAME, __version__
-from crm_desktop.cli import commands, contact
+from crm_desktop.cli import commands, contact, sync_commands
 from crm_desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from crm_desktop.errors import CrmError
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.register(subcommands, common)
     contact.register(subcommands, common)
+    sync_commands.register(subcommands, common)
     parser.set_defaults(handler=commands.summary, parser=parser)
     return parser
 

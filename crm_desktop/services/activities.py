@@ -118,7 +118,7 @@ def log_call(
                     "contact_id": contact_id,
                     "company_id": contact["company_id"],
                     "deal_id": values["deal_id"],
-                    "owner": current_user(),
+                    "owner": current_user(tx.replica),
                 },
             )
     return OpResult(LoggedCall(activity_id, task_id), tx.changes)
@@ -170,7 +170,7 @@ def log_activity(
 def _insert_activity(tx: WriteTx, values: Row) -> str:
     _fill_links(tx.conn, values)
     values["occurred_at"] = values["occurred_at"] or tx.now
-    values["owner"] = current_user()
+    values["owner"] = current_user(tx.replica)
     activity_id = tx.insert(Activity, values)
     touch_last_activity(tx, Contact, values["contact_id"], values["occurred_at"])
     touch_last_activity(tx, Deal, values["deal_id"], values["occurred_at"])

@@ -63,7 +63,7 @@ def create_company(
     store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
 ) -> OpResult[str]:
     row = clean_company(values, creating=True)
-    row.setdefault("owner", current_user())
+    row.setdefault("owner", current_user(store.replica))
     with store.write() as tx:
         row.update(clean_custom_values(tx.conn, "company", custom or {}, creating=True))
         ensure_tags(tx, set(row.get("tags") or ()))
@@ -104,7 +104,7 @@ def find_or_create_company(tx: WriteTx, name: str) -> str:
     found = companies_named(tx.conn, clean)
     if found:
         return found[0]
-    return tx.insert(Company, {"name": clean, "owner": current_user()})
+    return tx.insert(Company, {"name": clean, "owner": current_user(tx.replica)})
 
 
 def resolve_company(store: Store, text: str) -> str:

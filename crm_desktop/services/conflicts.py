@@ -86,7 +86,7 @@ def resolve_conflict(store: Store, conflict_id: str, keep: str) -> ChangeSet:
             {
                 "resolved": True,
                 "resolution": "loser" if keep_loser else "winner",
-                "resolved_by": current_user(),
+                "resolved_by": current_user(tx.replica),
             },
         )
         return tx.changes

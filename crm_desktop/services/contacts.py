@@ -153,7 +153,7 @@ def create_contact(
             in the same transaction (a refused contact leaves no new company).
     """
     row = clean_contact(values, creating=True)
-    row.setdefault("owner", current_user())
+    row.setdefault("owner", current_user(store.replica))
     with store.write() as tx:
         if company_name is not None:
             row["company_id"] = find_or_create_company(tx, company_name)
@@ -174,7 +174,7 @@ def create_contacts(
     """Bulk create (import, demo data): valid rows are written in batches, one transaction
     per batch; invalid rows are reported with their number and reason."""
     result = BulkResult()
-    owner = current_user()
+    owner = current_user(store.replica)
     batch: list[dict[str, Any]] = []
     changes = OpResult(result).changes
     for number, values in enumerate(rows, start=1):

@@ -211,7 +211,7 @@ def _record_move(tx: WriteTx, deal_id: str, from_stage: str | None, to_stage: st
             "from_stage_id": from_stage,
             "to_stage_id": to_stage,
             "moved_at": tx.now,
-            "moved_by": current_user(),
+            "moved_by": current_user(tx.replica),
         },
     )
 
@@ -372,7 +372,7 @@ def create_deal(
         custom: custom field values by field key.
     """
     row = clean_deal(values, creating=True)
-    row.setdefault("owner", current_user())
+    row.setdefault("owner", current_user(store.replica))
     with store.write() as tx:
         _check_links(tx.conn, row)
         if "company_id" not in row:

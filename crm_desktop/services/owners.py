@@ -1,15 +1,25 @@
-"""Who "I" am on this device, until the HQ server's accounts take over."""
+"""Who "I" am on this device: the HQ account signed in, else a local name."""
 
 from __future__ import annotations
 
 import getpass
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crm_desktop.store.changes import ReplicaState
 
 USER_ENV = "CRM_USER"
 
 
-def current_user() -> str:
-    """The owner given to records created here (``CRM_USER`` or the OS login)."""
+def current_user(replica: ReplicaState | None = None) -> str:
+    """The owner given to records created here.
+
+    The signed-in HQ account's name when there is one (the server accepts
+    records owned by their author), else ``CRM_USER``, else the OS login.
+    """
+    if replica is not None and replica.user:
+        return replica.user
     name = os.environ.get(USER_ENV)
     if name:
         return name

@@ -87,7 +87,7 @@ def create_task(store: Store, values: Mapping[str, Any]) -> OpResult[str]:
             ``deal_id``, ``owner`` (default: the current user).
     """
     row = clean_task(values, creating=True)
-    row.setdefault("owner", current_user())
+    row.setdefault("owner", current_user(store.replica))
     with store.write() as tx:
         _check_links(tx.conn, row)
         task_id = tx.insert(Task, row)

@@ -84,8 +84,16 @@ def synced_columns(model: type[SQLModel]) -> list[str]:
 class ReplicaState:
     """This replica's identity and clock, persisted in `local_meta`."""
 
-    def __init__(self, device_id: str, clock: HybridLogicalClock, pull_cursor: int = 0):
+    def __init__(
+        self,
+        device_id: str,
+        clock: HybridLogicalClock,
+        pull_cursor: int = 0,
+        user: str | None = None,
+    ):
         self.device_id = device_id
+        # The signed-in HQ account (None when this store has never signed in).
+        self.user = user
         self.clock = clock
         # The server cursor of the last applied pull: each change records it as
         # what its author had seen, which tells the server "concurrent" apart.
@@ -106,7 +114,7 @@ class ReplicaState:
                     .values(key="device_id", value=device_id)
                 )
         clock = HybridLogicalClock(int(meta.get("hlc_last", 0)))
-        return cls(device_id, clock, int(meta.get("pull_cursor", 0)))
+        return cls(device_id, clock, int(meta.get("pull_cursor", 0)), meta.get("sync_user"))
 
     def save_clock(self, conn: Connection) -> None:
         conn.exec_driver_sql(

@@ -179,17 +179,22 @@ class SyncEngine:
         cursor: int | None = None,
         stats: ApplyStats | None = None,
     ) -> None:
+        replica = self.store.replica
         if cursor is None:
-            cursor = self.store.replica.pull_cursor
+            cursor = replica.pull_cursor
         stats = stats or ApplyStats()
         while True:
             page = self.transport.pull(cursor, self.pull_page)
+            cursor = page.cursor
+            # A re-sync from 0 never lowers the saved cursor: it is also what
+            # new edits claim their author had seen.
+            saved = max(cursor, replica.pull_cursor)
             with self.store.write(foreign_keys=False) as tx:
                 tx.capturing = False
                 apply_records(tx, page.records, stats)
-                write_meta(tx.conn, "pull_cursor", page.cursor)
+                write_meta(tx.conn, "pull_cursor", saved)
                 _merge_changes(report.changes, tx.changes)
-            self.store.replica.pull_cursor = cursor = page.cursor
+            replica.pull_cursor = saved
             report.pulled += len(page.records)
             report.cursor = cursor
             notify("pull", report.pulled, None)
