@@ -280,7 +280,7 @@ def _touch(session: Session, device_id: str, last_seen_at: datetime | None) -> N
 @router.get("/hello", response_model=Hello)
 def hello() -> Hello:
     """Who is here and which protocols it speaks; needs no sign-in."""
-    return Hello(min_protocol=MIN_PROTOCOL)
+    return Hello(server="crm-server", protocol=PROTOCOL_VERSION, min_protocol=MIN_PROTOCOL)
 
 
 @router.post("/login", response_model=LoginResponse, responses={409: {"model": ErrorResponse}})

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from crm_server import models
 from crm_server.config import normalise_url
@@ -110,18 +110,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def server_tables() -> list[Table]:
-    """The tables of `crm_server.models` (SQLModel's metadata also holds the client's)."""
-    tables = []
-    for value in vars(models).values():
-        table = getattr(value, "__table__", None)
-        if (
-            isinstance(value, type)
-            and issubclass(value, SQLModel)
-            and value.__module__ == models.__name__
-            and isinstance(table, Table)
-        ):
-            tables.append(table)
-    return tables
+    """The tables of `crm_server.models` (their own metadata, apart from the client's)."""
+    return list(models.metadata.sorted_tables)
 
 
 def create_schema(engine: Engine) -> None:
@@ -134,7 +124,7 @@ def create_schema(engine: Engine) -> None:
                 f"The database was written by a newer crm-server (schema {found}; this one "
                 f"knows {SCHEMA_VERSION}): update crm-server.",
             )
-        SQLModel.metadata.create_all(conn, tables=server_tables())
+        models.metadata.create_all(conn)
         _schema_metadata.create_all(conn)
         version = found if found is not None else SCHEMA_VERSION
         while version < SCHEMA_VERSION:

@@ -11,9 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 ROLES = ("rep", "manager", "admin")
+
+
+class ServerModel(SQLModel, registry=registry()):
+    """Base of the server's tables: their own metadata, apart from the client store's."""
+
+
+metadata = ServerModel.metadata
 
 
 def _big(**kwargs: Any) -> Any:
@@ -28,7 +36,7 @@ def _when(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
 
 
-class User(SQLModel, table=True):
+class User(ServerModel, table=True):
     __tablename__ = "app_user"
 
     name: str = Field(primary_key=True, max_length=128)
@@ -39,7 +47,7 @@ class User(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class Device(SQLModel, table=True):
+class Device(ServerModel, table=True):
     """A signed-in installation; its token is stored only as a SHA-256 hash."""
 
     __tablename__ = "device"
@@ -54,7 +62,7 @@ class Device(SQLModel, table=True):
     wipe: bool = False
 
 
-class SyncRecord(SQLModel, table=True):
+class SyncRecord(ServerModel, table=True):
     """One record's merged state (`crm_desktop.sync.merge.RecordState`) and access."""
 
     __tablename__ = "sync_record"
@@ -76,7 +84,7 @@ class SyncRecord(SQLModel, table=True):
     seq: int = _big()
 
 
-class SyncChange(SQLModel, table=True):
+class SyncChange(ServerModel, table=True):
     """Every accepted change, with who, which device and when: the audit log."""
 
     __tablename__ = "sync_change"
@@ -95,7 +103,7 @@ class SyncChange(SQLModel, table=True):
     received_at: datetime = _when()
 
 
-class ServerState(SQLModel, table=True):
+class ServerState(ServerModel, table=True):
     """One row: the last server seq handed out and the server's clock.
 
     Pushes lock this row, so seqs commit in order and a pull cursor never

@@ -135,8 +135,15 @@ def _view(row: dict[str, Any], device_id: str) -> ConflictView:
         theirs_device=row[f"{theirs}_device"],
         when=row["created_at"],
         resolved=bool(row["resolved"]),
-        resolution=row["resolution"],
+        resolution=_side_kept(row["resolution"], loser_mine),
     )
+
+
+def _side_kept(resolution: str | None, loser_mine: bool) -> str | None:
+    """The stored choice ("winner"/"loser", the same on every device) as seen from here."""
+    if resolution not in ("winner", "loser"):
+        return resolution
+    return "mine" if (resolution == "loser") == loser_mine else "theirs"
 
 
 def _find(tx: WriteTx, conflict_id: str) -> dict[str, Any]:

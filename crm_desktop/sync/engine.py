@@ -120,6 +120,7 @@ class SyncEngine:
             report.duplicates += len(response.duplicates)
             report.rejected += len(response.rejected)
             report.conflicts += response.conflicts
+            notify("push", report.pushed + report.duplicates + report.rejected, total)
 
     def _outbox_batch(self) -> tuple[list[int], list[WireChange]]:
         with self.store.read() as conn:

@@ -98,9 +98,11 @@ class Digest(BaseModel):
 
 
 class Hello(BaseModel):
-    server: str = "crm-server"
-    protocol: int = PROTOCOL_VERSION
-    min_protocol: int = PROTOCOL_VERSION
+    """Required fields: a captive portal's ``{}`` must not pass for a server."""
+
+    server: str
+    protocol: int
+    min_protocol: int
 
 
 class LoginRequest(BaseModel):

@@ -14,12 +14,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from crm_desktop.store.changes import ReplicaState
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.sync.engine import SyncEngine
 from crm_desktop.sync.protocol import (
+    PROTOCOL_VERSION,
     Digest,
     Hello,
     PullResponse,
@@ -27,10 +28,10 @@ from crm_desktop.sync.protocol import (
     PushResponse,
 )
 from crm_server import sync_service
-from crm_server.models import Device, ServerState, SyncChange, SyncRecord, User
+from crm_server.models import Device, ServerState, SyncRecord, User
+from crm_server.models import metadata as server_metadata
 
 M = TypeVar("M", bound=BaseModel)
-SERVER_TABLES = [m.__table__ for m in (User, Device, SyncRecord, SyncChange, ServerState)]  # type: ignore[attr-defined]
 
 
 def server_engine(url: str = "sqlite://") -> Engine:
@@ -43,7 +44,7 @@ def server_engine(url: str = "sqlite://") -> Engine:
             # Test servers are thrown away: no fsync per commit.
             dbapi_conn.execute("PRAGMA synchronous = OFF")
 
-    SQLModel.metadata.create_all(engine, tables=SERVER_TABLES)
+    server_metadata.create_all(engine)
     with Session(engine) as session:
         if session.get(ServerState, 1) is None:
             session.add(ServerState(id=1, last_seq=0, hlc=0))
@@ -107,7 +108,7 @@ class InProcessTransport:
         return _wire(result, kind)
 
     def hello(self) -> Hello:
-        return Hello()
+        return Hello(server="crm-server", protocol=PROTOCOL_VERSION, min_protocol=PROTOCOL_VERSION)
 
     def push(self, request: PushRequest) -> PushResponse:
         request = _wire(request, PushRequest)

@@ -13,6 +13,7 @@ device, overwritten by someone who had seen it, or kept as a conflict.
 from __future__ import annotations
 
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +46,10 @@ class FaultyTransport:
     def _fault(self) -> str:
         return self.faults.pop() if self.faults else "ok"
 
-    def hello(self):  # noqa: ANN201
+    def hello(self):
         return self.inner.hello()
 
-    def digest(self):  # noqa: ANN201
+    def digest(self):
         return self.inner.digest()
 
     def push(self, request: PushRequest) -> PushResponse:
@@ -74,7 +75,10 @@ class FaultyTransport:
 op = st.one_of(
     st.tuples(st.just("create"), st.integers(0, 4), st.text("abcxyz王李", min_size=1, max_size=4)),
     st.tuples(
-        st.just("edit"), st.integers(0, 4), st.integers(0, 30), st.sampled_from(EDITABLE),
+        st.just("edit"),
+        st.integers(0, 4),
+        st.integers(0, 30),
+        st.sampled_from(EDITABLE),
         st.text("abc张", min_size=1, max_size=3),
     ),
     st.tuples(st.just("delete"), st.integers(0, 4), st.integers(0, 30)),
@@ -130,19 +134,15 @@ def _run(replicas: list[Replica], faulty: list[FaultyTransport], ops: list[tuple
             _quietly(delete_contact, replica.store, ids[args[0] % len(ids)])
         elif kind == "sync":
             faulty[who % len(replicas)].faults = list(args[0])
-            try:
+            with suppress(Dropped):
                 replica.sync()
-            except Dropped:
-                pass
             faulty[who % len(replicas)].faults = []
     return ids
 
 
-def _quietly(fn, *args) -> None:  # noqa: ANN001
-    try:
+def _quietly(fn, *args) -> None:
+    with suppress(NotFoundError):  # not on this replica (deleted, or not pulled yet)
         fn(*args)
-    except NotFoundError:  # not on this replica (deleted, or not pulled yet)
-        pass
 
 
 def _server_contacts(hq: HQ) -> dict[str, dict]:
@@ -156,7 +156,9 @@ def _assert_converged(hq: HQ, replicas: list[Replica]) -> None:
     for replica in replicas:
         with replica.store.read() as conn:
             rows = conn.exec_driver_sql("SELECT id, name, title, notes, grade FROM contact").all()
-        local = {r[0]: dict(zip(("name", "title", "notes", "grade"), r[1:], strict=True)) for r in rows}
+        local = {
+            r[0]: dict(zip(("name", "title", "notes", "grade"), r[1:], strict=True)) for r in rows
+        }
         assert set(local) == set(expected), replica.user
         for rid, fields in expected.items():
             for name in ("name", "title", "notes", "grade"):
@@ -173,9 +175,7 @@ def _assert_nothing_lost(hq: HQ) -> None:
         changes = session.exec(select(SyncChange).order_by(SyncChange.seq)).all()
     records = hq.records("contact")
     conflicts = [r.fields for r in hq.records("sync_conflict").values()]
-    kept = {
-        (c["record_id"], c["field_name"], c["loser_hlc"], c["loser_device"]) for c in conflicts
-    }
+    kept = {(c["record_id"], c["field_name"], c["loser_hlc"], c["loser_device"]) for c in conflicts}
     deleted_kept = {c["record_id"] for c in conflicts if c["kind"] == "delete"}
     writes = [c for c in changes if c.entity == "contact" and c.op == "upsert"]
     for c in writes:
@@ -206,7 +206,8 @@ def _overwritten_knowingly(writes: list[SyncChange], c: SyncChange, name: str) -
 
 def _delete_saw(changes: list[SyncChange], c: SyncChange) -> bool:
     return any(
-        d.op == "delete" and d.record_id == c.record_id
+        d.op == "delete"
+        and d.record_id == c.record_id
         and (d.device_id == c.device_id or d.seen >= c.seq)
         for d in changes
     )

@@ -62,7 +62,7 @@ def test_same_field_gives_one_conflict_on_both_sides_and_flip_syncs(make_replica
     bob.sync()
     assert get_contact(bob.store, made.value).contact.title == "Director"
     assert list_conflicts(bob.store) == []
-    assert list_conflicts(bob.store, include_resolved=True)[0].resolution == "loser"
+    assert list_conflicts(bob.store, include_resolved=True)[0].resolution == "theirs"
 
 
 def test_delete_racing_an_edit_is_recoverable(make_replica) -> None:
