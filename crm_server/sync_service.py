@@ -88,7 +88,7 @@ def push(session: Session, user: User, device: Device, request: PushRequest) -> 
     # A write first: it takes the lock at once on SQLite and PostgreSQL alike,
     # before any read could pin an older snapshot.
     session.connection().execute(
-        update(ServerState).values(last_seq=ServerState.last_seq)  # type: ignore[arg-type]
+        update(ServerState).values(last_seq=ServerState.last_seq)
     )
     server = session.scalars(select(ServerState).with_for_update()).one()
     response = PushResponse()
@@ -136,7 +136,7 @@ def digest(session: Session, user: User) -> Digest:
     """Live records per entity this user may see: the client compares its own counts."""
     last_seq = _last_seq(session)
     rows = session.execute(
-        select(SyncRecord.entity, func.count())
+        select(col(SyncRecord.entity), func.count())
         .where(col(SyncRecord.is_deleted).is_(False), col(SyncRecord.seq) <= last_seq)
         .where(permissions.visible_filter(user))
         .group_by(col(SyncRecord.entity))
@@ -145,7 +145,7 @@ def digest(session: Session, user: User) -> Digest:
 
 
 def _last_seq(session: Session) -> int:
-    return int(session.scalars(select(ServerState.last_seq)).one())
+    return int(session.scalars(select(col(ServerState.last_seq))).one())
 
 
 # -- push internals ----------------------------------------------------------
@@ -155,7 +155,7 @@ def _known_change_ids(session: Session, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     found = session.scalars(
-        select(SyncChange.change_id).where(col(SyncChange.change_id).in_(ids))
+        select(col(SyncChange.change_id)).where(col(SyncChange.change_id).in_(ids))
     ).all()
     return set(found)
 
@@ -301,7 +301,7 @@ def _base_value(batch: _Batch, change: WireChange, overwrite: Overwrite) -> Any:
     if overwrite.field is None:
         return None
     rows = batch.session.scalars(
-        select(SyncChange.fields)
+        select(col(SyncChange.fields))
         .where(
             col(SyncChange.entity) == change.entity,
             col(SyncChange.record_id) == change.record_id,
