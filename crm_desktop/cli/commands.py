@@ -22,6 +22,13 @@ MAX_SEARCH_LIMIT = 1_000
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
+    summary_parser = sub.add_parser(
+        "summary",
+        parents=[common],
+        help="open (create) the store and say what it holds",
+        description="Open the store, creating it on first run, and print what it holds.",
+    )
+    summary_parser.set_defaults(handler=summary)
     demo = sub.add_parser(
         "demo",
         parents=[common],
@@ -79,8 +86,29 @@ def register(
 
 
 # -- summary -------------------------------------------------------------------
+def gui(args: argparse.Namespace) -> int:
+    """No command: the desktop app (a clear error where there is no screen)."""
+    import os
+    import sys
+
+    headless = sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
+    if headless:
+        print(
+            "crm-desktop: error: no screen to open the app on (DISPLAY is not set). "
+            "The command line works without one: see `crm-desktop --help`, "
+            "e.g. `crm-desktop summary`.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    from crm_desktop.views.app import run
+
+    return run(data_dir(args))
+
+
 def summary(args: argparse.Namespace) -> int:
-    """No command: open (creating on first run) and say what the store holds."""
+    """Open (creating on first run) and say what the store holds."""
     from crm_desktop import __version__
 
     directory = data_dir(args)

@@ -1,7 +1,7 @@
 """``crm-desktop``: the command line over the headless core.
 
-Without a command it opens (on first run creates) the store and prints a
-summary; the GUI takes that place later. Start-up stays light: this module
+Without a command it opens the desktop app; `summary` opens (on first run
+creates) the store and says what it holds. Start-up stays light: this module
 imports only the standard library, and each command imports the services it
 needs when it runs (DESIGN §8: sqlmodel alone costs ~0.45 s to import).
 
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subcommands, common)
     contact.register(subcommands, common)
     sync_commands.register(subcommands, common)
-    parser.set_defaults(handler=commands.summary, parser=parser)
+    parser.set_defaults(handler=commands.gui, parser=parser)
     return parser
 
 

@@ -52,7 +52,7 @@ def test_help_and_version_exit_0(capsys):
 def test_wrong_passphrase_is_a_clear_error(run_pp, monkeypatch):
     run_pp("contact", "add", "--name", "Amy Lee")
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "not the passphrase")
-    for args in (("stats",), ("contact", "list"), ()):
+    for args in (("stats",), ("contact", "list"), ("summary",)):
         result = run_pp(*args)
         assert result.code == 1, args
         assert result.err.startswith("crm-desktop: error: Wrong passphrase")
@@ -62,7 +62,7 @@ def test_wrong_passphrase_is_a_clear_error(run_pp, monkeypatch):
 def test_without_passphrase_or_terminal_the_error_says_what_to_set(run_pp, monkeypatch):
     monkeypatch.delenv(keys.PASSPHRASE_ENV)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
-    result = run_pp()
+    result = run_pp("summary")
     assert result.code == 1
     assert "CRM_PASSPHRASE" in result.err
     assert not (run_pp.data_dir / "crm.db").exists()
@@ -70,7 +70,7 @@ def test_without_passphrase_or_terminal_the_error_says_what_to_set(run_pp, monke
 
 def test_a_short_passphrase_is_refused(run_pp, monkeypatch):
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "short")
-    result = run_pp()
+    result = run_pp("summary")
     assert result.code == 1
     assert "at least" in result.err
 
@@ -126,14 +126,14 @@ def test_environment_wins_over_the_prompt(monkeypatch):
 
 def test_data_dir_from_the_environment(monkeypatch, capsys, tmp_path, memory_keyring):
     monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "env-dir"))
-    assert main([]) == 0
+    assert main(["summary"]) == 0
     assert str(tmp_path / "env-dir") in capsys.readouterr().out
 
 
 def test_an_unusable_data_dir_is_an_error_not_a_traceback(capsys, tmp_path, memory_keyring):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    assert main(["--data-dir", str(blocker / "sub")]) == 1
+    assert main(["--data-dir", str(blocker / "sub"), "summary"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("crm-desktop: error:")
 
@@ -160,7 +160,7 @@ def _console(
 
 
 def test_console_entry_exit_codes_and_no_traceback(tmp_path):
-    created = _console(tmp_path)
+    created = _console(tmp_path, "summary")
     assert created.returncode == 0, created.stderr
     assert "Created a new encrypted store" in created.stdout
     missing = _console(tmp_path, "contact", "show", "no-such-id")
@@ -178,7 +178,7 @@ def test_console_entry_exit_codes_and_no_traceback(tmp_path):
 
 def test_stats_starts_without_sqlalchemy_or_sqlmodel(tmp_path):
     """DESIGN §8: importing sqlmodel costs ~0.45 s; `stats` needs neither it nor SQLAlchemy."""
-    assert _console(tmp_path).returncode == 0  # create the store
+    assert _console(tmp_path, "summary").returncode == 0  # create the store
     code = (
         "import sys\n"
         "from crm_desktop.cli.main import main\n"
@@ -223,3 +223,12 @@ def test_progress_bar_on_a_terminal_redraws_in_place():
     text = stream.getvalue()
     assert text.count("\r") == 2
     assert text.endswith("\n")
+
+
+def test_without_a_screen_the_app_says_what_to_use_instead(capsys, tmp_path, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "no screen" in err and "crm-desktop summary" in err

@@ -1,4 +1,4 @@
-"""The summary (no command), demo, search, stats and check."""
+"""The summary, demo, search, stats and check."""
 
 from __future__ import annotations
 
@@ -14,19 +14,19 @@ from crm_desktop.store.files import DB_FILENAME
 
 
 def test_first_run_creates_the_store_and_prints_a_summary(run_pp):
-    result = run_pp()
+    result = run_pp("summary")
     assert result.code == 0, result.err
     assert "Created a new encrypted store" in result.out
     assert str(run_pp.data_dir / DB_FILENAME) in result.out
     assert "passphrase" in result.out
     assert "Contacts:" in result.out and "Tasks:" in result.out
-    again = run_pp()
+    again = run_pp("summary")
     assert again.code == 0
     assert "Created" not in again.out
 
 
 def test_summary_names_the_keychain_as_key_source(run):
-    result = run()
+    result = run("summary")
     assert result.code == 0, result.err
     assert "OS keychain" in result.out
 
@@ -108,7 +108,7 @@ def test_search_limit(run):
 
 
 def test_check_ok(run):
-    run()
+    run("summary")
     result = run("check")
     assert result.code == 0, result.out
     assert result.out.startswith("OK")
@@ -138,7 +138,7 @@ def _flip_byte_in_a_late_page(db: Path) -> None:
 
 @pytest.mark.parametrize("args", [("stats",), ("search", "x"), ("check",)])
 def test_read_commands_accept_data_dir_after_the_command(run, args):
-    run()
+    run("summary")
     result = commands_main([*args, "--data-dir", str(run.data_dir)])
     assert result == 0
 
@@ -170,7 +170,7 @@ def test_quick_reader_steps_aside_for_anything_unusual(run, monkeypatch):
 def test_quick_reader_with_a_wrong_passphrase_leaves_the_error_to_the_full_open(run_pp):
     from crm_desktop.store.reader import open_reader
 
-    run_pp()
+    run_pp("summary")
     assert open_reader(run_pp.data_dir, lambda _creating: "wrong passphrase") is None
 
 
