@@ -86,7 +86,9 @@ SECTIONS = (
         "dashboard",
         _placeholder("Charts of the pipeline, revenue and calls will be here."),
     ),
-    Section("contacts", QCoreApplication.translate("MainWindow", "Contacts"), "contacts", _contacts),
+    Section(
+        "contacts", QCoreApplication.translate("MainWindow", "Contacts"), "contacts", _contacts
+    ),
     Section(
         "companies", QCoreApplication.translate("MainWindow", "Companies"), "companies", _companies
     ),
@@ -157,7 +159,10 @@ class MainWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------
     def _action(
-        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
         icon_name: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
@@ -189,7 +194,9 @@ class MainWindow(QMainWindow):
             self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh, "refresh"
         )
         self.settings_action = self._action(
-            self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences,
+            self.tr("&Settings…"),
+            self.open_settings,
+            QKeySequence.StandardKey.Preferences,
             "settings",
         )
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -306,7 +313,7 @@ class MainWindow(QMainWindow):
         keys = [s.key for s in SECTIONS]
         self._nav.setCurrentRow(keys.index(last) if last in keys else keys.index("contacts"))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         settings = self.ctx.settings
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

@@ -1,15 +1,15 @@
 """Fixtures for the HQ server: one database per test, on SQLite and on PostgreSQL.
 
-Every database test runs twice. PostgreSQL gets a fresh schema per test
-(``search_path`` set in the URL, so the CLI reaches it too); when PostgreSQL
-is unreachable those tests fail, they do not skip: the server ships for it.
+Every database test runs twice (`tests.databases`). PostgreSQL gets a fresh
+schema per test (``search_path`` set in the URL, so the CLI reaches it too);
+when PostgreSQL is unreachable those tests fail, they do not skip: the server
+ships for it.
 Passwords are hashed with cheap argon2 parameters; the defaults cost ~0.2 s
 a hash, and one test checks that real hashes are upgraded.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from crm_desktop.sync.protocol import API_PREFIX
@@ -26,8 +26,8 @@ from crm_server import auth
 from crm_server.app import create_app
 from crm_server.db import create_schema, make_engine
 from crm_server.models import User
+from tests.databases import DATABASES, database
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
@@ -38,25 +38,10 @@ def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
     return FAST_HASHER
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hq.sqlite3'}"
-        return
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # any failure here means no usable PostgreSQL
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {PG_URL} is needed for this test: {exc}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
