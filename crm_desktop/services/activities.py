@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, func, select, text, update
+from sqlalchemy import Connection, Integer, func, or_, select, text, union_all, update
 from sqlalchemy.sql.selectable import TextualSelect
 from sqlmodel import col
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -21,7 +21,7 @@ from crm_desktop.errors import ValidationError
 from crm_desktop.services import validation as v
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
-from crm_desktop.store.changes import Row, WriteTx
+from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.derived import touch_last_activity
 from crm_desktop.store.engine import Store
 
@@ -291,3 +291,116 @@ def _timeline_sql(key: str) -> TextualSelect:
     ORDER BY at DESC, id DESC LIMIT :n
     """
     return text(sql).columns(at=UTCDateTime(), duration_s=Integer())
+
+
+# -- the global list -----------------------------------------------------------------
+@dataclass(frozen=True)
+class ActivityRow:
+    """One row of the activities list (newest first); `key` pages on to the next rows."""
+
+    id: str
+    kind: str
+    occurred_at: datetime
+    subject: str | None
+    notes: str | None
+    direction: str | None
+    outcome: str | None
+    duration_s: int | None
+    contact_id: str | None
+    contact_name: str | None
+    owner: str | None
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        return (self.occurred_at, self.id)
+
+
+MAX_ACTIVITY_PAGE = 1000
+
+
+def list_activities(
+    store: Store,
+    *,
+    kind: str | None = None,
+    outcome: str | None = None,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    before: tuple[datetime, str] | None = None,
+    limit: int = 200,
+) -> list[ActivityRow]:
+    """One page of all activities, newest first, keyset-paged by (occurred_at, id).
+
+    Args:
+        kind: only this kind (``call``, ``meeting``...).
+        outcome: only calls with this outcome (implies ``kind="call"``).
+        since: from this time on (inclusive); until: before this time (exclusive).
+        before: the `key` of the last row of the previous page; None for the first page.
+        limit: rows per page (at most `MAX_ACTIVITY_PAGE`).
+    Returns:
+        Up to `limit` rows; fewer means the list has ended.
+    """
+    kinds = _kinds(kind, outcome)
+    limit = v.integer("limit", limit, minimum=1, maximum=MAX_ACTIVITY_PAGE) or 200
+    conditions = _list_conditions(
+        v.parse_datetime("since", since), v.parse_datetime("until", until), before, outcome
+    )
+    # One branch per kind, each walking ix_activity_kind_time (kind, occurred_at)
+    # backwards and limited on its own: a million activities are never sorted.
+    activity = table_of(Activity)
+    branches = [
+        select(activity)
+        .where(activity.c.kind == k, *conditions)
+        .order_by(activity.c.occurred_at.desc(), activity.c.id.desc())
+        .limit(limit)
+        .subquery()
+        for k in kinds
+    ]
+    if not branches:
+        return []
+    page = union_all(*(select(b) for b in branches)).subquery()
+    contact = table_of(Contact)
+    query = (
+        select(page, contact.c.name.label("contact_name"))
+        .outerjoin(contact, contact.c.id == page.c.contact_id)
+        .order_by(page.c.occurred_at.desc(), page.c.id.desc())
+        .limit(limit)
+    )
+    with store.read() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [ActivityRow(**{f: r[f] for f in _ROW_FIELDS}) for r in rows]
+
+
+_ROW_FIELDS = tuple(ActivityRow.__dataclass_fields__)
+
+
+def _kinds(kind: str | None, outcome: str | None) -> list[str]:
+    if outcome is not None:
+        v.one_of("outcome", outcome, CallOutcome)
+        if kind not in (None, ActivityKind.CALL.value):
+            return []  # only calls have an outcome
+        return [ActivityKind.CALL.value]
+    if kind is not None:
+        return [v.one_of("kind", kind, ActivityKind)]
+    return [k.value for k in ActivityKind]
+
+
+def _list_conditions(
+    since: datetime | None,
+    until: datetime | None,
+    before: tuple[datetime, str] | None,
+    outcome: str | None,
+) -> list[Any]:
+    activity = table_of(Activity)
+    at = activity.c.occurred_at
+    conditions: list[Any] = []
+    if since is not None:
+        conditions.append(at >= since)
+    if until is not None:
+        conditions.append(at < until)
+    if before is not None:
+        when, last_id = before
+        # `at <= when` is the index range; the OR only breaks ties inside it.
+        conditions += [at <= when, or_(at < when, activity.c.id < last_id)]
+    if outcome is not None:
+        conditions.append(activity.c.outcome == outcome)
+    return conditions

@@ -7,7 +7,7 @@ with no due time is in none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -216,3 +216,18 @@ def due_reminders(store: Store, now: datetime, since: datetime | None = None) ->
     query = query.order_by(col(Task.remind_at), col(Task.id)).limit(MAX_LIST)
     with store.read() as conn:
         return [Task(**r) for r in conn.execute(query).mappings()]
+
+
+def contact_names(store: Store, tasks: Iterable[Task]) -> dict[str, str]:
+    """Names of the contacts `tasks` are about (contact id -> name), for task lists.
+
+    Read in batches of primary-key lookups, so a list of any size costs a few reads.
+    """
+    wanted = sorted({t.contact_id for t in tasks if t.contact_id})
+    names: dict[str, str] = {}
+    with store.read() as conn:
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            query = select(col(Contact.id), col(Contact.name)).where(col(Contact.id).in_(batch))
+            names.update({contact_id: name for contact_id, name in conn.execute(query)})
+    return names

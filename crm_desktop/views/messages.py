@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from crm_desktop.errors import CrmError
@@ -23,11 +25,14 @@ def error_text(error: BaseException) -> str:
 
 # The English sources of messages the GUI translates itself (marked for
 # lupdate); others show the service's own message.
-_KNOWN: dict[str, str] = {
-    "store.wrong_passphrase": QT_TRANSLATE_NOOP(
-        "Errors", "Wrong passphrase. Nothing was changed; try again."
-    ),
-    "record.not_found": QT_TRANSLATE_NOOP(
-        "Errors", "That record no longer exists (deleted here or by a sync)."
-    ),
-}
+_KNOWN: dict[str, str] = cast(
+    dict[str, str],
+    {  # QT_TRANSLATE_NOOP is typed loosely
+        "store.wrong_passphrase": QT_TRANSLATE_NOOP(
+            "Errors", "Wrong passphrase. Nothing was changed; try again."
+        ),
+        "record.not_found": QT_TRANSLATE_NOOP(
+            "Errors", "That record no longer exists (deleted here or by a sync)."
+        ),
+    },
+)

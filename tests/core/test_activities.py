@@ -6,11 +6,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from crm_desktop.domain.models import Activity
 from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import activities, deals, pipelines, tasks
+from crm_desktop.services.activities import _list_conditions
 from crm_desktop.services.companies import create_company
 from crm_desktop.services.contacts import create_contact, get_contact
+from crm_desktop.store.changes import table_of
 from crm_desktop.store.engine import Store
 from tests.changelog_replay import assert_logged, last_seq
 
@@ -212,3 +216,63 @@ def test_timeline_needs_exactly_one_record(store: Store) -> None:
         activities.timeline(store)
     with pytest.raises(ValidationError):
         activities.timeline(store, contact_id="a", deal_id="b")
+
+
+def test_list_activities_pages_newest_first_with_filters(
+    store: Store, people: dict[str, str]
+) -> None:
+    zhang, li = people["zhang"], people["li"]
+    outcomes = ["connected", "no_answer", "busy", "connected", "voicemail"]
+    calls = [
+        activities.log_call(
+            store, zhang, "outbound", o, started_at=T0 + timedelta(hours=i), duration_s=60 * i
+        ).value.activity_id
+        for i, o in enumerate(outcomes)
+    ]
+    # Two visits at the same moment: ties are broken by id, none lost between pages.
+    tied = [
+        activities.log_activity(
+            store, "visit", contact_id=li, occurred_at=T0 + timedelta(hours=2)
+        ).value
+        for _ in range(2)
+    ]
+    everything = activities.list_activities(store)
+    assert len(everything) == 7
+    assert [r.key for r in everything] == sorted((r.key for r in everything), reverse=True)
+    assert everything[0].id == calls[4] and everything[0].contact_name == "张三"
+
+    paged, before = [], None
+    while page := activities.list_activities(store, before=before, limit=2):
+        paged += page
+        before = page[-1].key
+    assert [r.id for r in paged] == [r.id for r in everything]
+
+    visits = activities.list_activities(store, kind="visit")
+    assert sorted(r.id for r in visits) == sorted(tied) and visits[0].contact_name == "李四"
+    connected = activities.list_activities(store, outcome="connected")
+    assert [r.id for r in connected] == [calls[3], calls[0]]
+    assert activities.list_activities(store, kind="visit", outcome="connected") == []
+    window = activities.list_activities(
+        store, since=T0 + timedelta(hours=1), until=T0 + timedelta(hours=3)
+    )
+    assert {r.id for r in window} == {calls[1], calls[2], *tied}
+    with pytest.raises(ValidationError):
+        activities.list_activities(store, outcome="maybe")
+
+
+def test_list_activities_walks_the_kind_time_index(store: Store) -> None:
+    table = table_of(Activity)
+    conditions = _list_conditions(None, None, (T0, "x"), None)
+    query = (
+        select(table)
+        .where(table.c.kind == "call", *conditions)
+        .order_by(table.c.occurred_at.desc(), table.c.id.desc())
+        .limit(200)
+    )
+    with store.read() as conn:
+        compiled = query.compile(conn)
+        params = tuple(compiled.construct_params()[k] for k in compiled.positiontup or ())
+        params = tuple(p.isoformat(" ") if isinstance(p, datetime) else p for p in params)
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_activity_kind_time" in details and "SCAN activity" not in details

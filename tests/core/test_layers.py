@@ -7,6 +7,8 @@ import crm_desktop
 
 CORE_PACKAGES = ("domain", "store", "services", "sync", "cli")
 ROOT = Path(crm_desktop.__file__).parent
+# The command line starts the app when given no command: its one way into the views.
+ENTRY_POINT = ("cli/commands.py", "crm_desktop.views.app")
 
 
 def _imports(path: Path) -> set[str]:
@@ -25,8 +27,11 @@ def test_core_modules_do_not_import_qt_or_views():
     for package in CORE_PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             for name in _imports(path):
+                where = path.relative_to(ROOT).as_posix()
+                if (where, name) == ENTRY_POINT:
+                    continue
                 if name.split(".")[0] in {"PySide6", "pyqtgraph"} or name.startswith(
                     "crm_desktop.views"
                 ):
-                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+                    offenders.append(f"{where} imports {name}")
     assert offenders == []

@@ -157,3 +157,14 @@ def test_due_reminders(store: Store) -> None:
     assert [t.id for t in tasks.due_reminders(store, NOW)] == [past, just_now]
     # Polling: only reminders that came due since the last poll.
     assert [t.id for t in tasks.due_reminders(store, NOW, since=local(2, 9))] == [just_now]
+
+
+def test_contact_names_of_a_task_list(store: Store) -> None:
+    zhang = create_contact(store, {"name": "张三"}).value
+    li = create_contact(store, {"name": "李四"}).value
+    for values in ({"contact_id": zhang}, {"contact_id": zhang}, {"contact_id": li}, {}):
+        tasks.create_task(store, {"title": "T", "due_at": NOW, **values})
+    listed = tasks.due_today(store, NOW)
+    assert len(listed) == 4
+    assert tasks.contact_names(store, listed) == {zhang: "张三", li: "李四"}
+    assert tasks.contact_names(store, []) == {}

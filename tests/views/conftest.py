@@ -10,24 +10,24 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtGui import QUndoStack  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QUndoStack
 
-from crm_desktop.store.engine import Store  # noqa: E402
-from crm_desktop.views.context import AppContext  # noqa: E402
-from crm_desktop.views.runner import Runner  # noqa: E402
+from crm_desktop.store.engine import Store
+from crm_desktop.views.context import AppContext
+from crm_desktop.views.runner import Runner
 
 
 @pytest.fixture
-def settings(tmp_path) -> QSettings:  # noqa: ANN001
+def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
-def ctx(qapp, store: Store, settings: QSettings) -> Iterator[AppContext]:  # noqa: ANN001
+def ctx(qapp, store: Store, settings: QSettings) -> Iterator[AppContext]:
     runner = Runner()
     context = AppContext(store, runner, QUndoStack(), settings)
     yield context
@@ -35,7 +35,7 @@ def ctx(qapp, store: Store, settings: QSettings) -> Iterator[AppContext]:  # noq
     runner.stop()
 
 
-def settle(qtbot, ctx: AppContext, timeout: int = 10_000) -> None:  # noqa: ANN001
+def settle(qtbot, ctx: AppContext, timeout: int = 10_000) -> None:
     """Wait until the worker has run everything queued and results were delivered."""
     ctx.runner.wait_idle(timeout / 1000)
     qtbot.waitUntil(lambda: ctx.runner._pending == 0, timeout=timeout)
