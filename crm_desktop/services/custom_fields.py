@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlmodel import col
 
 from crm_desktop.domain.enums import CustomFieldEntity, CustomFieldType
 from crm_desktop.domain.models import CustomField, CustomValue
@@ -64,6 +65,28 @@ def define_field(
     return OpResult(field_id, tx.changes)
 
 
+def move_field(store: Store, field_id: str, offset: int) -> OpResult[int]:
+    """Move a field `offset` places (negative: up) among its entity's fields.
+
+    Positions are renumbered 0..n-1 in the new order, so gaps or ties (from
+    `position` given at creation, or from two devices adding fields offline)
+    disappear; only fields whose position changes are written. Returns the
+    field's new index.
+    Raises:
+        NotFoundError: no field with `field_id`.
+    """
+    with store.write() as tx:
+        entity = tx.get_row(CustomField, field_id)["entity"]
+        ordered = list(fields_by_key(tx.conn, entity).values())
+        index = [f.id for f in ordered].index(field_id)
+        target = max(0, min(len(ordered) - 1, index + offset))
+        ordered.insert(target, ordered.pop(index))
+        for position, definition in enumerate(ordered):
+            if definition.position != position:
+                tx.update(CustomField, definition.id, {"position": position})
+    return OpResult(target, tx.changes)
+
+
 def list_fields(store: Store, entity: str) -> list[CustomField]:
     with store.read() as conn:
         return list(fields_by_key(conn, entity).values())
@@ -71,7 +94,9 @@ def list_fields(store: Store, entity: str) -> list[CustomField]:
 
 def fields_by_key(conn: Connection, entity: str) -> dict[str, CustomField]:
     rows = conn.execute(
-        select(CustomField).where(CustomField.entity == entity).order_by(CustomField.position)  # type: ignore[arg-type]
+        select(CustomField)
+        .where(CustomField.entity == entity)  # type: ignore[arg-type]
+        .order_by(CustomField.position, CustomField.id)  # type: ignore[arg-type]
     ).mappings()
     return {row["key"]: CustomField(**row) for row in rows}
 
@@ -124,6 +149,46 @@ def custom_values(conn: Connection, record_id: str) -> dict[str, Any]:
         .where(CustomValue.record_id == record_id)
     )
     return {key: value for key, value in rows}
+
+
+def custom_values_many(store: Store, record_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Custom values of many records (a page of a list): record id -> {field key: value}."""
+    wanted = sorted(set(record_ids))
+    found: dict[str, dict[str, Any]] = {}
+    with store.read() as conn:
+        for start in range(0, len(wanted), 500):
+            rows = conn.execute(
+                select(CustomValue.record_id, CustomField.key, CustomValue.value)  # type: ignore[call-overload]
+                .join(CustomField, CustomValue.field_id == CustomField.id)
+                .where(col(CustomValue.record_id).in_(wanted[start : start + 500]))
+            )
+            for record_id, key, value in rows:
+                found.setdefault(record_id, {})[key] = value
+    return found
+
+
+def raw_custom_values(conn: Connection, record_id: str) -> dict[str, Any]:
+    """A record's custom values keyed ``cf:<field id>``, as stored (for snapshots and restore)."""
+    rows = conn.execute(
+        select(col(CustomValue.field_id), col(CustomValue.value)).where(
+            col(CustomValue.record_id) == record_id
+        )
+    )
+    return {CUSTOM_PREFIX + field_id: value for field_id, value in rows}
+
+
+def existing_custom(conn: Connection, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` without ``cf:`` keys whose field was deleted since (a restore must not fail)."""
+    ids = {k[len(CUSTOM_PREFIX) :] for k in values if k.startswith(CUSTOM_PREFIX)}
+    if not ids:
+        return dict(values)
+    query = select(col(CustomField.id)).where(col(CustomField.id).in_(ids))
+    known = set(conn.execute(query).scalars())
+    return {
+        k: val
+        for k, val in values.items()
+        if not k.startswith(CUSTOM_PREFIX) or k[len(CUSTOM_PREFIX) :] in known
+    }
 
 
 def write_custom(tx: WriteTx, model: Any, record_id: str, values: Mapping[str, Any]) -> None:

@@ -50,6 +50,8 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
     ctx = AppContext(store, runner, QUndoStack(), settings)
     window = MainWindow(ctx)
     reminders = Reminders(ctx, window)
+    reminders.notify.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+    reminders.open_tasks.connect(lambda: window.show_section("tasks"))
     reminders.start()
     window.show()
     try:

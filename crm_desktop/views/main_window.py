@@ -65,13 +65,17 @@ def _companies(ctx: AppContext, window: MainWindow) -> QWidget:
 def _activities(ctx: AppContext, window: MainWindow) -> QWidget:
     from crm_desktop.views.activities_view import ActivitiesView
 
-    return ActivitiesView(ctx, window)
+    view = ActivitiesView(ctx, window)
+    view.open_contact.connect(window.open_contact)
+    return view
 
 
 def _tasks(ctx: AppContext, window: MainWindow) -> QWidget:
     from crm_desktop.views.tasks_view import TasksView
 
-    return TasksView(ctx, window)
+    view = TasksView(ctx, window)
+    view.open_contact.connect(window.open_contact)
+    return view
 
 
 def tr(text: str) -> str:
@@ -270,6 +274,12 @@ class MainWindow(QMainWindow):
             contact_id = selected() if callable(selected) else None
         dialog = CallDialog(self.ctx, contact_id, self)
         dialog.open()
+
+    def open_contact(self, contact_id: str) -> None:
+        view = self.show_section("contacts")
+        opener = getattr(view, "open_contact", None)
+        if opener is not None:
+            opener(contact_id)
 
     def open_company(self, company_id: str) -> None:
         view = self.show_section("companies")

@@ -1,6 +1,6 @@
 import pytest
 
-from crm_desktop.errors import ValidationError
+from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import contacts, custom_fields
 
 
@@ -58,3 +58,23 @@ def test_field_definitions_are_checked(store):
     with pytest.raises(ValidationError):
         custom_fields.define_field(store, "deal", "po", "PO again", "text")
     assert [f.key for f in custom_fields.list_fields(store, "deal")] == ["po"]
+
+
+def test_fields_move_and_positions_are_renumbered(store):
+    ids = [
+        custom_fields.define_field(store, "deal", key, key.title(), "text").value
+        for key in ("a", "b", "c")
+    ]
+    custom_fields.define_field(store, "contact", "other", "Other", "text")
+    result = custom_fields.move_field(store, ids[2], -1)
+    assert result.value == 1 and "custom_field" in result.changes.updated
+    assert [f.key for f in custom_fields.list_fields(store, "deal")] == ["a", "c", "b"]
+    assert custom_fields.move_field(store, ids[0], -5).value == 0  # clamped at the top
+    assert not custom_fields.move_field(store, ids[0], -1).changes  # nothing to write
+    assert custom_fields.move_field(store, ids[0], 9).value == 2
+    fields = custom_fields.list_fields(store, "deal")
+    assert [f.key for f in fields] == ["c", "b", "a"]
+    assert [f.position for f in fields] == [0, 1, 2]
+    assert [f.key for f in custom_fields.list_fields(store, "contact")] == ["other"]
+    with pytest.raises(NotFoundError):
+        custom_fields.move_field(store, "nope", 1)

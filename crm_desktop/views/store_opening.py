@@ -1,0 +1,158 @@
+"""Start-up: open the store, unlocking or creating it first when needed.
+
+`open_or_create` is what the app calls before it builds the main window:
+
+- a store keyed from the OS keychain opens straight away;
+- a store locked with a passphrase asks for it (`UnlockDialog`);
+- no store yet: the first-run wizard (`WelcomeWizard`) creates one.
+
+Opening a passphrase store costs a KDF (~150 ms), and creating one plus demo
+data takes seconds, so that work runs on a thread of its own
+(`BackgroundTask`); the per-store `Runner` does not exist until a store is open.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from crm_desktop.errors import StoreError
+from crm_desktop.store.engine import Store, open_store
+from crm_desktop.store.files import DB_FILENAME, read_manifest
+from crm_desktop.store.keys import KeySource
+from crm_desktop.views.messages import error_text
+
+BUSY_DIALOG_DELAY_MS = 400  # a fast open shows no flash of a dialog
+
+
+class BackgroundTask(QObject):
+    """Run one function on a plain thread; `finished(result, error)` arrives on the GUI thread.
+
+    The task object must outlive the thread: keep a reference (the dialogs
+    using it hold one) until `finished` has been delivered.
+    """
+
+    finished = Signal(object, object)  # result, error (one of them is None)
+    _done = Signal(object, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: threading.Thread | None = None
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, work: Callable[[], Any]) -> None:
+        if self._thread is not None:
+            raise RuntimeError("the task is already running")
+
+        def run() -> None:
+            try:
+                result = work()
+            except BaseException as exc:  # delivered to the GUI thread, never lost
+                self._done.emit(None, exc)
+            else:
+                self._done.emit(result, None)
+
+        self._thread = threading.Thread(target=run, name="store-open", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Join the thread (tests and shutdown); `finished` still needs the event loop."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @Slot(object, object)
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        self._thread = None
+        self.finished.emit(result, error)
+
+
+def store_exists(data_dir: Path) -> bool:
+    return (data_dir / DB_FILENAME).exists()
+
+
+def uses_passphrase(data_dir: Path) -> bool:
+    """Whether the existing store in `data_dir` is locked with a passphrase."""
+    manifest = read_manifest(data_dir) or {}
+    return manifest.get("key_source", KeySource.PASSPHRASE.value) == KeySource.PASSPHRASE.value
+
+
+def open_or_create(
+    data_dir: Path,
+    parent_widget: QWidget | None = None,
+    *,
+    use_keychain: bool | None = None,
+) -> Store | None:
+    """The open store of `data_dir`, after unlocking or first-run setup; None if the user quit.
+
+    Args:
+        use_keychain: for a new store, force (True) or forbid (False) the OS
+            keychain; None uses it where a real one is available.
+    """
+    from crm_desktop.views.unlock import UnlockDialog
+    from crm_desktop.views.welcome import WelcomeWizard
+
+    data_dir = Path(data_dir)
+    try:
+        if not store_exists(data_dir):
+            wizard = WelcomeWizard(data_dir, use_keychain=use_keychain, parent=parent_widget)
+            wizard.exec()
+            return wizard.store
+        if uses_passphrase(data_dir):
+            dialog = UnlockDialog(data_dir, parent_widget)
+            dialog.exec()
+            return dialog.store
+        return run_with_busy_dialog(
+            parent_widget,
+            QCoreApplication.translate("StoreOpening", "Opening the store…"),
+            lambda: open_store(data_dir, create=False),
+        )
+    except StoreError as exc:  # keychain key missing, damaged manifest, newer schema...
+        show_store_error(parent_widget, exc)
+        return None
+
+
+def show_store_error(parent: QWidget | None, error: BaseException) -> None:
+    """A modal message for a store that cannot be opened."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "crm-desktop", error_text(error), parent=parent)
+    box.setInformativeText(
+        QCoreApplication.translate("StoreOpening", "Nothing was changed. The app will close.")
+    )
+    box.exec()
+
+
+def run_with_busy_dialog(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
+    """Run `work` off the GUI thread behind a modal busy indicator; return or raise its outcome.
+
+    The indicator shows only if the work takes longer than a moment.
+    """
+    task = BackgroundTask()
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    busy = QProgressDialog(label, "", 0, 0, parent)
+    busy.setCancelButton(None)
+    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
+    busy.setMinimumDuration(BUSY_DIALOG_DELAY_MS)  # shows itself only if opening is slow
+
+    def finished(result: Any, error: BaseException | None) -> None:
+        outcome.update(result=result, error=error)
+        loop.quit()
+
+    task.finished.connect(finished)
+    task.start(work)
+    loop.exec()
+    busy.reset()  # stops its show timer and hides it
+    busy.deleteLater()
+    if outcome["error"] is not None:
+        raise outcome["error"]
+    return outcome["result"]
