@@ -14,11 +14,16 @@ from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
 from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import validation as v
 from crm_desktop.services.companies import find_or_create_company
-from crm_desktop.services.custom_fields import clean_custom_values, custom_values
+from crm_desktop.services.custom_fields import (
+    clean_custom_values,
+    custom_values,
+    existing_custom,
+    raw_custom_values,
+)
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
-from crm_desktop.store.changes import WriteTx, table_of
+from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.engine import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -48,6 +53,17 @@ class ContactDetail:
     contact: Contact
     company_name: str | None
     custom: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DeletedContact:
+    """What `delete_contact` removed: the contact's row (with ``cf:`` custom values),
+    its tasks and activities, and the deals it was unlinked from."""
+
+    row: Row
+    tasks: list[Row] = field(default_factory=list)
+    activities: list[Row] = field(default_factory=list)
+    deal_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -230,10 +246,18 @@ def update_contact(
     contact_id: str,
     values: Mapping[str, Any],
     custom: Mapping[str, Any] | None = None,
+    *,
+    company_name: str | None = None,
 ) -> OpResult[dict[str, Any]]:
-    """Edit fields of a contact; returns the old values of the fields that changed."""
+    """Edit fields of a contact; returns the old values of the fields that changed.
+
+    Args:
+        company_name: as for `create_contact`: link to that company, created if new.
+    """
     row = clean_contact(values, creating=False)
     with store.write() as tx:
+        if company_name is not None:
+            row["company_id"] = find_or_create_company(tx, company_name)
         if "company_id" in row:
             _check_company(tx.conn, row["company_id"])
         row.update(clean_custom_values(tx.conn, "contact", custom or {}, creating=False))
@@ -242,26 +266,80 @@ def update_contact(
     return OpResult(old, tx.changes)
 
 
-def delete_contact(store: Store, contact_id: str) -> OpResult[None]:
-    """Delete a contact with its tasks and activities; its deals stay, unlinked."""
+def delete_contact(store: Store, contact_id: str) -> OpResult[DeletedContact]:
+    """Delete a contact with its tasks and activities; its deals stay, unlinked.
+
+    Returns:
+        What was removed, for `restore_contact` (undo).
+    """
     with store.write() as tx:
-        delete_contact_in(tx, contact_id)
-    return OpResult(None, tx.changes)
+        deleted = delete_contact_in(tx, contact_id)
+    return OpResult(deleted, tx.changes)
 
 
-def delete_contact_in(tx: WriteTx, contact_id: str) -> None:
-    tx.get_row(Contact, contact_id)  # NotFoundError before touching anything
+def delete_contact_in(tx: WriteTx, contact_id: str) -> DeletedContact:
+    row = tx.get_row(Contact, contact_id)  # NotFoundError before touching anything
+    row.update(raw_custom_values(tx.conn, contact_id))
+    removed: dict[str, list[Row]] = {}
     for model in (Task, Activity):
         table = table_of(model)
         ids = tx.conn.execute(select(table.c.id).where(table.c.contact_id == contact_id)).scalars()
-        for record_id in list(ids):
-            tx.delete(model, record_id)
-    deal_ids = tx.conn.execute(
-        select(col(Deal.id)).where(col(Deal.contact_id) == contact_id)
-    ).scalars()
-    for deal_id in list(deal_ids):
+        removed[table.name] = [tx.delete(model, record_id) for record_id in list(ids)]
+    deal_ids = list(
+        tx.conn.execute(select(col(Deal.id)).where(col(Deal.contact_id) == contact_id)).scalars()
+    )
+    for deal_id in deal_ids:
         tx.update(Deal, deal_id, {"contact_id": None})
     tx.delete(Contact, contact_id)
+    return DeletedContact(row, removed["task"], removed["activity"], deal_ids)
+
+
+def restore_contact(store: Store, deleted: DeletedContact) -> OpResult[str]:
+    """Bring back a deleted contact (same id) with its tasks and activities, and relink
+    its deals: the undo of `delete_contact`. Links to records deleted since are dropped."""
+    with store.write() as tx:
+        row = _linked_only(tx.conn, existing_custom(tx.conn, deleted.row))
+        ensure_tags(tx, set(row.get("tags") or ()))
+        contact_id = tx.restore(Contact, row)
+        for model, rows in ((Task, deleted.tasks), (Activity, deleted.activities)):
+            for record in rows:
+                tx.restore(model, _linked_only(tx.conn, record))
+        for deal_id in deleted.deal_ids:
+            if _exists(tx.conn, Deal, deal_id):
+                tx.update(Deal, deal_id, {"contact_id": contact_id})
+    return OpResult(contact_id, tx.changes)
+
+
+def _linked_only(conn: Connection, row: Row) -> Row:
+    """`row` with its company/deal links cleared where that record no longer exists."""
+    out = dict(row)
+    for key, model in (("company_id", Company), ("deal_id", Deal)):
+        if out.get(key) and not _exists(conn, model, out[key]):
+            out[key] = None
+    return out
+
+
+def _exists(conn: Connection, model: Any, record_id: str) -> bool:
+    return conn.execute(select(model.id).where(model.id == record_id)).first() is not None
+
+
+def validate_contact(
+    store: Store,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
+    *,
+    creating: bool,
+    company_name: str | None = None,
+) -> dict[str, Any]:
+    """Check what an editor would save, writing nothing; raises ValidationError naming the
+    field (``company`` for `company_name`, a custom field's key for `custom`)."""
+    row = clean_contact(values, creating=creating)
+    if company_name is not None:
+        v.required_text("company", company_name)
+    with store.read() as conn:
+        _check_company(conn, row.get("company_id"))
+        clean_custom_values(conn, "contact", custom or {}, creating=creating)
+    return row
 
 
 def get_contact(store: Store, contact_id: str) -> ContactDetail:

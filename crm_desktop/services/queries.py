@@ -38,6 +38,7 @@ class ContactRow:
     tags: list[str]
     updated_at: str
     sort_key: Any = field(repr=False, default=None)
+    last_activity_at: str | None = None
 
     @property
     def key(self) -> Key:
@@ -148,6 +149,26 @@ class ContactQuery:
                 conn, anchors[index], limit, inclusive=True, offset=offset - index * ANCHOR_STEP
             )
 
+    def index_of(self, contact_id: str) -> int | None:
+        """The row number of a contact in this list, or None when it is not in it."""
+        join, where, params = self.filters.where()
+        clauses = [where] if where else []
+        with self.store.read() as conn:
+            key = conn.execute(
+                text(
+                    f"SELECT {self.column} FROM contact c {join} WHERE c.id = :me"
+                    + (f" AND {where}" if where else "")
+                ),
+                {**params, "me": contact_id},
+            ).first()
+            if key is None:
+                return None
+            op = ">" if self.descending else "<"
+            clauses.append(f"({self.column}, c.id) {op} (:key_sort, :key_id)")
+            sql = f"SELECT count(*) FROM contact c {join} WHERE {' AND '.join(clauses)}"
+            args = {**params, "key_sort": key[0], "key_id": contact_id}
+            return int(conn.execute(text(sql), args).scalar_one())
+
     def _order(self) -> str:
         direction = "DESC" if self.descending else "ASC"
         return f"{self.column} {direction}, c.id {direction}"
@@ -171,12 +192,36 @@ class ContactQuery:
         )
         sql = (
             f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
-            f"c.tags, c.updated_at, {self.column} FROM ({page_ids}) page "
+            f"c.tags, c.updated_at, {self.column}, c.last_activity_at FROM ({page_ids}) page "
             f"JOIN contact c ON c.id = page.id "
             f"LEFT JOIN company co ON co.id = c.company_id ORDER BY {self._order()}"
         )
         result = conn.execute(text(sql), params)
         return [_contact_row(r) for r in result]
+
+
+def contact_rows(store: Store, contact_ids: list[str]) -> list[ContactRow]:
+    """The list rows of the given contacts (e.g. search hits), in the order given."""
+    sql = (
+        "SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
+        "c.tags, c.updated_at, c.name_sort, c.last_activity_at FROM contact c "
+        "LEFT JOIN company co ON co.id = c.company_id "
+        "WHERE c.id IN (SELECT value FROM json_each(:ids))"
+    )
+    with store.read() as conn:
+        found = {
+            r[0]: _contact_row(r) for r in conn.execute(text(sql), {"ids": json.dumps(contact_ids)})
+        }
+    return [found[i] for i in contact_ids if i in found]
+
+
+def contact_owners(store: Store) -> list[str]:
+    """The distinct owners of contacts, sorted (for an owner filter)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            text("SELECT DISTINCT owner FROM contact WHERE owner IS NOT NULL ORDER BY owner")
+        ).scalars()
+        return [str(owner) for owner in rows]
 
 
 def _contact_row(r: Any) -> ContactRow:
@@ -194,6 +239,7 @@ def _contact_row(r: Any) -> ContactRow:
         tags=json.loads(r[8]) if r[8] else [],
         updated_at=r[9],
         sort_key=r[10],
+        last_activity_at=r[11],
     )
 
 

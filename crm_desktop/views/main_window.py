@@ -59,7 +59,9 @@ def _contacts(ctx: AppContext, window: MainWindow) -> QWidget:
 def _companies(ctx: AppContext, window: MainWindow) -> QWidget:
     from crm_desktop.views.companies_view import CompaniesView
 
-    return CompaniesView(ctx, window)
+    view = CompaniesView(ctx, window)
+    view.open_contact.connect(window.open_contact)
+    return view
 
 
 def _activities(ctx: AppContext, window: MainWindow) -> QWidget:
@@ -277,9 +279,7 @@ class MainWindow(QMainWindow):
 
     def open_contact(self, contact_id: str) -> None:
         view = self.show_section("contacts")
-        opener = getattr(view, "open_contact", None)
-        if opener is not None:
-            opener(contact_id)
+        view.show_contact(contact_id)  # type: ignore[attr-defined]
 
     def open_company(self, company_id: str) -> None:
         view = self.show_section("companies")

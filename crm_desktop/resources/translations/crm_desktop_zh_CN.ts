@@ -800,7 +800,7 @@
 <context>
     <name>ContactsView</name>
     <message>
-        <location filename="../../views/contacts_view.py" line="+89"/>
+        <location filename="../../views/contacts_view.py" line="+91"/>
         <source>Search contacts: name, pinyin, phone, email…</source>
         <translation>搜索联系人：姓名、拼音、电话、邮箱…</translation>
     </message>
@@ -816,33 +816,38 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+263"/>
+        <location line="+280"/>
         <source>All tags</source>
         <translation>全部标签</translation>
     </message>
     <message>
-        <location line="-262"/>
-        <location line="+263"/>
+        <location line="-279"/>
+        <location line="+280"/>
         <source>All owners</source>
         <translation>全部负责人</translation>
     </message>
     <message>
-        <location line="-235"/>
-        <location line="+73"/>
+        <location line="-252"/>
+        <location line="+83"/>
         <source>Delete contact</source>
         <translation>删除联系人</translation>
+    </message>
+    <message>
+        <location line="-77"/>
+        <source>Edit contact</source>
+        <translation>编辑联系人</translation>
     </message>
     <message>
         <source>Log a call</source>
         <translation type="obsolete">记录通话</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="+75"/>
         <source>Delete {0}? Their tasks and activities are deleted too; deals are kept.</source>
         <translation>删除 {0}？其任务和活动也会一并删除；商机将保留。</translation>
     </message>
     <message numerus="yes">
-        <location line="+103"/>
+        <location line="+109"/>
         <source>%n contact(s)</source>
         <translation>
             <numerusform>%n 个联系人</numerusform>
