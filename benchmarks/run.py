@@ -1,9 +1,11 @@
-"""`python -m benchmarks [--contacts N ...] [--quick]`: figures and same-run baselines.
+"""`python -m benchmarks [--contacts N ...] [--quick] [--sync]`: figures and same-run baselines.
 
 Each figure is printed with its ratio to a baseline measured in the same run
 on the same data: raw `sqlcipher3` (no SQLAlchemy, no services) doing the
-nearest equivalent work, or plain SQLite for the encryption overhead. Targets
-are the issue's; a machine that is busy elsewhere moves both sides together.
+nearest equivalent work, or plain SQLite for the encryption overhead; for
+sync, the server's own work without HTTP, the store's own bulk insert, an
+empty store, or a single client (see `benchmarks.sync_bench`). Targets are
+the issue's; a machine that is busy elsewhere moves both sides together.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import core
+from benchmarks import core, sync_bench
 from benchmarks.timing import HEADER, Figure
 
 
@@ -35,13 +37,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="small sizes (20k store, 10k insert) for a smoke run"
     )
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="only the sync figures (a crm-server subprocess; PostgreSQL on 127.0.0.1:5432)",
+    )
     args = parser.parse_args(argv)
     sizes, insert = ([20_000], 10_000) if args.quick else (args.contacts, args.insert)
     print(f"machine: {core.machine()}")
     figures: list[Figure] = []
-    figures += core.bench_bulk_insert(insert)
-    for size in sizes:
-        figures += core.bench_store(size)
+    if not args.sync:
+        figures += core.bench_bulk_insert(insert)
+        for size in sizes:
+            figures += core.bench_store(size)
+    figures += sync_bench.bench_sync(sync_bench.QUICK if args.quick else sync_bench.FULL)
     print()
     print(HEADER)
     for figure in figures:

@@ -7,11 +7,12 @@ that reads ``last_seq`` first never skips a change that commits later.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlmodel import Session, col
 
 from crm_desktop.domain.models import APPEND_ONLY_ENTITIES
@@ -87,9 +88,7 @@ def push(session: Session, user: User, device: Device, request: PushRequest) -> 
     """Merge a batch of changes; idempotent by change id."""
     # A write first: it takes the lock at once on SQLite and PostgreSQL alike,
     # before any read could pin an older snapshot.
-    session.connection().execute(
-        update(ServerState).values(last_seq=ServerState.last_seq)
-    )
+    session.connection().execute(update(ServerState).values(last_seq=ServerState.last_seq))
     server = session.scalars(select(ServerState).with_for_update()).one()
     response = PushResponse()
     known = _known_change_ids(session, [c.change_id for c in request.changes])
@@ -119,8 +118,8 @@ def pull(session: Session, user: User, cursor: int, limit: int) -> PullResponse:
     """The current state of visible records changed after `cursor`, oldest first."""
     # Read the high-water mark first: everything at or below it has committed.
     last_seq = _last_seq(session)
-    rows = session.scalars(
-        select(SyncRecord)
+    rows = session.execute(
+        select(*_PULLED)
         .where(col(SyncRecord.seq) > cursor, col(SyncRecord.seq) <= last_seq)
         .where(permissions.visible_filter(user))
         .order_by(col(SyncRecord.seq))
@@ -161,20 +160,35 @@ def _known_change_ids(session: Session, ids: list[str]) -> set[str]:
 
 
 def _load_records(session: Session, changes: list[WireChange]) -> dict[Key, _Loaded]:
-    keys = list({(c.entity, c.record_id) for c in changes})
+    ids: dict[str, list[str]] = defaultdict(list)
+    for entity, record_id in dict.fromkeys((c.entity, c.record_id) for c in changes):
+        ids[entity].append(record_id)
+    columns = [
+        col(SyncRecord.entity),
+        col(SyncRecord.record_id),
+        col(SyncRecord.fields),
+        col(SyncRecord.versions),
+        col(SyncRecord.alive),
+        col(SyncRecord.deleted),
+        col(SyncRecord.owner),
+        col(SyncRecord.team),
+        col(SyncRecord.seq),
+    ]
     loaded: dict[Key, _Loaded] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = session.scalars(
-            select(SyncRecord).where(
-                tuple_(col(SyncRecord.entity), col(SyncRecord.record_id)).in_(chunk)
+    # One entity per query: SQLite answers `entity = ? AND record_id IN (...)` from
+    # the primary key, but scans the whole key for `(entity, record_id) IN (...)`.
+    # Plain rows, not ORM objects: only the values are needed.
+    for entity, record_ids in ids.items():
+        for start in range(0, len(record_ids), 500):
+            rows = session.execute(
+                select(*columns).where(
+                    col(SyncRecord.entity) == entity,
+                    col(SyncRecord.record_id).in_(record_ids[start : start + 500]),
+                )
             )
-        ).all()
-        for row in rows:
-            state = RecordState(dict(row.fields), dict(row.versions), row.alive, row.deleted)
-            loaded[(row.entity, row.record_id)] = _Loaded(
-                state, row.owner, row.team, row.seq, is_new=False
-            )
+            for entity_, record_id, fields, versions, alive, deleted, owner, team, seq in rows:
+                state = RecordState(fields, versions, alive, deleted)
+                loaded[(entity_, record_id)] = _Loaded(state, owner, team, seq, is_new=False)
     return loaded
 
 
@@ -361,7 +375,20 @@ def _write_back(batch: _Batch) -> None:
 # -- pull internals ----------------------------------------------------------
 
 
-def _wire_record(row: SyncRecord) -> WireRecord:
+# Plain rows, not ORM objects: a page is read once and sent, never changed.
+_PULLED = (
+    col(SyncRecord.entity),
+    col(SyncRecord.record_id),
+    col(SyncRecord.fields),
+    col(SyncRecord.versions),
+    col(SyncRecord.alive),
+    col(SyncRecord.deleted),
+    col(SyncRecord.is_deleted),
+    col(SyncRecord.seq),
+)
+
+
+def _wire_record(row: Row[Any]) -> WireRecord:
     if row.is_deleted:
         assert row.deleted is not None
         return WireRecord(

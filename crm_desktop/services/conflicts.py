@@ -98,8 +98,13 @@ def list_rejected(store: Store) -> list[RejectedView]:
         rows = conn.execute(select(table).order_by(table.c.rejected_at.desc())).mappings().all()
     return [
         RejectedView(
-            r["change_id"], r["entity"], r["record_id"], _fields(r["fields"]), r["code"],
-            r["reason"], r["rejected_at"],
+            r["change_id"],
+            r["entity"],
+            r["record_id"],
+            _fields(r["fields"]),
+            r["code"],
+            r["reason"],
+            r["rejected_at"],
         )
         for r in rows
     ]

@@ -16,12 +16,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from crm_desktop.domain.models import SYNCED_MODELS
-from crm_desktop.store.changes import CUSTOM_PREFIX, WriteTx, synced_columns, table_of
-from crm_desktop.store.wire import from_wire
+from crm_desktop.store.changes import CUSTOM_PREFIX, Row, WriteTx, synced_columns, table_of
+from crm_desktop.store.wire import from_wire, to_wire
 from crm_desktop.sync.hlc import ClockDriftError
 from crm_desktop.sync.merge import newer, remote_wins
 from crm_desktop.sync.protocol import Version, WireRecord
@@ -107,7 +107,7 @@ def _apply_group(
     stats: ApplyStats,
 ) -> None:
     entity = table_of(model).name
-    existing = _existing_ids(tx.conn, entity, [r.id for r in records])
+    existing = _current_rows(tx.conn, model, [r.id for r in records])
     inserts: list[dict[str, Any]] = []
     for record in records:
         mine = pending.get((entity, record.id))
@@ -118,18 +118,20 @@ def _apply_group(
             continue  # this device's delete is on its way to the server
         values = _local_values(model, record, mine)
         if record.id in existing:
-            if values:
+            if _differs(existing[record.id], values):
                 tx.update(model, record.id, values)
             stats.upserted += 1
         elif _complete(model, values):
-            tx.conn.exec_driver_sql(
-                "DELETE FROM tombstone WHERE entity = ? AND record_id = ?", (entity, record.id)
-            )
             inserts.append({"id": record.id, **values})
-            existing.add(record.id)
+            existing[record.id] = None
         else:
             stats.skipped += 1
     if inserts:
+        # Restored records lose their tombstone: one executemany, not a statement each.
+        tx.conn.exec_driver_sql(
+            "DELETE FROM tombstone WHERE entity = ? AND record_id = ?",
+            [(entity, row["id"]) for row in inserts],
+        )
         tx.insert_many(model, inserts)
         stats.upserted += len(inserts)
 
@@ -187,16 +189,31 @@ def _complete(model: type[SQLModel], values: dict[str, Any]) -> bool:
     return all(values.get(name) is not None for name in _required_cache[model])
 
 
-def _existing_ids(conn: Connection, entity: str, ids: Iterable[str]) -> set[str]:
-    found: set[str] = set()
+def _current_rows(
+    conn: Connection, model: type[SQLModel], ids: Iterable[str]
+) -> dict[str, Row | None]:
+    """The stored rows of those of `ids` that exist, read in bulk."""
+    table = table_of(model)
+    found: dict[str, Row | None] = {}
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ",".join("?" * len(chunk))
-        # `entity` is a table name from SYNCED_MODELS, never from input.
-        rows = conn.exec_driver_sql(f"SELECT id FROM {entity} WHERE id IN ({marks})", tuple(chunk))
-        found.update(row[0] for row in rows)
+        rows = conn.execute(select(table).where(table.c.id.in_(ids[start : start + CHUNK])))
+        found.update((row["id"], dict(row)) for row in rows.mappings())
     return found
+
+
+def _differs(current: Row | None, values: dict[str, Any]) -> bool:
+    """Whether `values` would change the stored row, as `WriteTx.update` decides it.
+
+    Skipping the no-op updates up front matters: a device pulls back every change
+    it pushed, and each `update` call reads its row and rewrites derived data.
+    """
+    if current is None:
+        return bool(values)
+    return any(
+        name.startswith(CUSTOM_PREFIX) or to_wire(current[name]) != to_wire(value)
+        for name, value in values.items()
+    )
 
 
 def _absorb_clock(tx: WriteTx, records: list[WireRecord]) -> None:

@@ -208,7 +208,15 @@ class SyncEngine:
         """Compare counts with the server; on a mismatch, re-sync everything once."""
         if pending_count(self.store):
             return  # edits made during the round: counts cannot agree yet
-        mismatch = self._mismatch(self.transport.digest())
+        digest = self.transport.digest()
+        if digest.cursor > self.store.replica.pull_cursor:
+            # Others wrote since the pull: counts taken at different cursors prove
+            # nothing. Catch up once; if the server moved on again, the next round checks.
+            self.pull(report, notify)
+            digest = self.transport.digest()
+            if digest.cursor > self.store.replica.pull_cursor:
+                return
+        mismatch = self._mismatch(digest)
         if not mismatch:
             return
         report.full_resync = True

@@ -152,11 +152,19 @@ def test_hostile_changes_are_refused_with_reasons(make_replica) -> None:
         WireChange(change_id="c3", entity="contact", op="upsert", fields={"name": 5}, **base),
         WireChange(change_id="c4", entity="contact", op="upsert", fields={"title": "x"}, **base),
         WireChange(
-            change_id="c5", entity="contact", op="upsert", record_id="r2", hlc=1 << 16,
-            device_id="someone-else", fields={"name": "x", "created_at": "2026-01-01T00:00:00"},
+            change_id="c5",
+            entity="contact",
+            op="upsert",
+            record_id="r2",
+            hlc=1 << 16,
+            device_id="someone-else",
+            fields={"name": "x", "created_at": "2026-01-01T00:00:00"},
         ),
         WireChange(
-            change_id="c6", entity="sync_conflict", op="upsert", fields={"winner_value": 1},
+            change_id="c6",
+            entity="sync_conflict",
+            op="upsert",
+            fields={"winner_value": 1},
             **base,
         ),
     ]
@@ -171,3 +179,23 @@ def test_hostile_changes_are_refused_with_reasons(make_replica) -> None:
         "c6": "validation.conflict",
     }
     assert response.accepted == []
+
+
+def test_a_write_between_pull_and_digest_is_pulled_not_a_full_resync(make_replica) -> None:
+    alice, bob = make_replica("alice"), make_replica("bob")
+    alice.sync()
+    digest = alice.transport.digest
+    made: list[str] = []
+
+    def digest_after_a_teammate_wrote():  # bob syncs while alice's round is at its check
+        alice.transport.digest = digest
+        made.append(create_contact(bob.store, {"name": "Meanwhile", "owner": None}).value)
+        bob.sync()
+        return digest()
+
+    alice.transport.digest = digest_after_a_teammate_wrote
+    report = alice.sync()
+    # The counts were taken after bob's write: alice catches up instead of
+    # re-syncing everything (under load, nearly every round would re-sync).
+    assert not report.full_resync and report.pulled == 1
+    assert get_contact(alice.store, made[0]).contact.name == "Meanwhile"

@@ -350,7 +350,7 @@ def _add_conflicts(run: Runner, device_id: str, record_ids: list[str]) -> list[s
 
 
 def test_no_conflicts(run):
-    run()
+    run("summary")
     assert run("conflicts")[1] == "No open conflicts.\n"
     assert json.loads(run("conflicts", "--json")[1]) == []
     assert run("conflicts", "rejected")[1] == "No rejected changes.\n"
@@ -379,7 +379,7 @@ def test_conflicts_listed_and_resolved_by_the_end_of_their_id(run):
 
 
 def test_resolving_an_unknown_conflict(run):
-    run()
+    run("summary")
     code, _, err = run("conflicts", "resolve", "nope", "--keep", "theirs")
     assert code == 1
     assert "No open conflict with id nope" in err
@@ -387,7 +387,7 @@ def test_resolving_an_unknown_conflict(run):
 
 
 def test_rejected_changes_are_listed_with_reasons(run):
-    run()
+    run("summary")
     store = run.store()
     try:
         with store.write() as tx:

@@ -23,7 +23,9 @@ from crm_desktop.sync.transport import HttpTransport
 class _HelloHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         ok = self.path == "/api/v1/hello" and self.headers[PROTOCOL_HEADER] == "1"
-        body = json.dumps({"server": "crm-server", "protocol": PROTOCOL_VERSION, "min_protocol": 1}).encode()
+        body = json.dumps(
+            {"server": "crm-server", "protocol": PROTOCOL_VERSION, "min_protocol": 1}
+        ).encode()
         self.send_response(200 if ok else 400)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -300,18 +300,30 @@ def test_an_unreadable_answer_is_a_server_error(make_http, server, answer):
 
 # -- protocol versions -------------------------------------------------------------------
 def test_hello_accepts_a_range_including_this_version(make_http, server):
-    server.hello = {"server": "crm-server", "protocol": PROTOCOL_VERSION + 2, "min_protocol": PROTOCOL_VERSION}
+    server.hello = {
+        "server": "crm-server",
+        "protocol": PROTOCOL_VERSION + 2,
+        "min_protocol": PROTOCOL_VERSION,
+    }
     assert make_http().hello().protocol == PROTOCOL_VERSION + 2
 
 
 def test_hello_refuses_a_server_that_needs_a_newer_app(make_http, server):
-    server.hello = {"server": "crm-server", "protocol": PROTOCOL_VERSION + 2, "min_protocol": PROTOCOL_VERSION + 1}
+    server.hello = {
+        "server": "crm-server",
+        "protocol": PROTOCOL_VERSION + 2,
+        "min_protocol": PROTOCOL_VERSION + 1,
+    }
     with pytest.raises(ProtocolMismatchError, match="needs a newer crm-desktop"):
         make_http().hello()
 
 
 def test_hello_refuses_an_older_server(make_http, server):
-    server.hello = {"server": "crm-server", "protocol": PROTOCOL_VERSION - 1, "min_protocol": PROTOCOL_VERSION - 1}
+    server.hello = {
+        "server": "crm-server",
+        "protocol": PROTOCOL_VERSION - 1,
+        "min_protocol": PROTOCOL_VERSION - 1,
+    }
     with pytest.raises(ProtocolMismatchError, match="older than this app"):
         make_http().hello()
 
