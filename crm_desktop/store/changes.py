@@ -16,7 +16,17 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlmodel import SQLModel, col
 
 from crm_desktop.domain.local import ChangeRecord, LocalMeta
@@ -268,6 +278,55 @@ class WriteTx:
         self.changed_fields = frozenset(changed)
         self._after(entity, "update", [row])
         return changed
+
+    def apply_updates(self, model: type[SQLModel], updates: list[tuple[Row, Row]]) -> int:
+        """Write pulled values over rows already read: [(current row, values)].
+
+        Sync's bulk path (capture off): one UPDATE statement per set of columns
+        and the hooks once for all rows, instead of a read and a write per
+        record. Returns how many rows changed.
+        """
+        assert not self.capturing, "pulled values are the server's changes already"
+        table = table_of(model)
+        entity = table.name
+        prepare = _prepare_hooks.get(entity, ())
+        derived = [c.name for c in table.columns if c.info.get("derived")]
+        if "updated_at" in table.c:
+            derived.append("updated_at")
+        batches: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        written: list[Row] = []
+        changed_fields: set[str] = set()
+        for current, values in updates:
+            changed = {
+                k
+                for k, v in values.items()
+                if k.startswith(CUSTOM_PREFIX) or to_wire(current.get(k)) != to_wire(v)
+            }
+            if not changed:
+                continue
+            plain = {k: values[k] for k in changed if not k.startswith(CUSTOM_PREFIX)}
+            row = {**current, **plain, "updated_at": self.now}
+            for hook in prepare:
+                hook(row)
+            columns = tuple(sorted(plain)) + tuple(derived)
+            batches[columns].append({"k_id": row["id"], **{f"v_{c}": row[c] for c in columns}})
+            custom = {k: values[k] for k in changed if k.startswith(CUSTOM_PREFIX)}
+            if custom:
+                self._write_custom(entity, row["id"], custom)
+            written.append(row)
+            changed_fields |= changed
+            self.changes.updated[entity].add(row["id"])
+        for columns, params in batches.items():
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("k_id"))
+                .values({c: bindparam(f"v_{c}") for c in columns})
+            )
+            self.conn.execute(statement, params)
+        if written:
+            self.changed_fields = frozenset(changed_fields)
+            self._after(entity, "update", written)
+        return len(written)
 
     def delete(
         self, model: type[SQLModel], record_id: str, *, version: tuple[int, str] | None = None

@@ -87,12 +87,13 @@ def _reach_moved_deals(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> No
 def _reach_after_stage_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     # Reordering stages or flipping "lost" changes what "furthest" means.
     if op == "update" and tx.changed_fields & {"position", "is_lost", "pipeline_id"}:
-        _recompute_reach(tx, "pipeline_id", [(rows[0]["pipeline_id"],)])
+        pipelines = dict.fromkeys(r["pipeline_id"] for r in rows)
+        _recompute_reach(tx, "pipeline_id", [(p,) for p in pipelines])
 
 
 def _reach_after_pipeline_change(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     if op == "update" and "pipeline_id" in tx.changed_fields:
-        _recompute_reach(tx, "id", [(rows[0]["id"],)])
+        _recompute_reach(tx, "id", [(r["id"],) for r in rows])
 
 
 on_written("deal_stage_history")(_reach_moved_deals)

@@ -109,6 +109,7 @@ def _apply_group(
     entity = table_of(model).name
     existing = _current_rows(tx.conn, model, [r.id for r in records])
     inserts: list[dict[str, Any]] = []
+    updates: list[tuple[Row, Row]] = []
     for record in records:
         mine = pending.get((entity, record.id))
         if record.deleted is not None:
@@ -118,14 +119,17 @@ def _apply_group(
             continue  # this device's delete is on its way to the server
         values = _local_values(model, record, mine)
         if record.id in existing:
-            if _differs(existing[record.id], values):
-                tx.update(model, record.id, values)
+            current = existing[record.id]
+            if current is not None and _differs(current, values):
+                updates.append((current, values))
             stats.upserted += 1
         elif _complete(model, values):
             inserts.append({"id": record.id, **values})
             existing[record.id] = None
         else:
             stats.skipped += 1
+    if updates:
+        tx.apply_updates(model, updates)
     if inserts:
         # Restored records lose their tombstone: one executemany, not a statement each.
         tx.conn.exec_driver_sql(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -184,30 +185,47 @@ class SyncEngine:
         if cursor is None:
             cursor = replica.pull_cursor
         stats = stats or ApplyStats()
-        while True:
-            page = self.transport.pull(cursor, self.pull_page)
-            cursor = page.cursor
-            # A re-sync from 0 never lowers the saved cursor: it is also what
-            # new edits claim their author had seen.
-            saved = max(cursor, replica.pull_cursor)
-            with self.store.write(foreign_keys=False) as tx:
-                tx.capturing = False
-                apply_records(tx, page.records, stats)
-                write_meta(tx.conn, "pull_cursor", saved)
-                _merge_changes(report.changes, tx.changes)
-            replica.pull_cursor = saved
-            report.pulled += len(page.records)
-            report.cursor = cursor
-            notify("pull", report.pulled, None)
-            if not page.more:
-                break
+        # The next page is fetched while this one is applied: the server's time
+        # and the local writes overlap instead of adding up.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            coming = fetcher.submit(self.transport.pull, cursor, self.pull_page)
+            while True:
+                page = coming.result()
+                if page.more:
+                    coming = fetcher.submit(self.transport.pull, page.cursor, self.pull_page)
+                self._apply_page(page, report, stats, notify)
+                if not page.more:
+                    break
         report.removed += stats.removed
+
+    def _apply_page(
+        self, page: PullResponse, report: SyncReport, stats: ApplyStats, notify: Progress
+    ) -> None:
+        """One page, one local transaction, with the cursor that covers it."""
+        replica = self.store.replica
+        # A re-sync from 0 never lowers the saved cursor: it is also what new
+        # edits claim their author had seen.
+        saved = max(page.cursor, replica.pull_cursor)
+        with self.store.write(foreign_keys=False) as tx:
+            tx.capturing = False
+            apply_records(tx, page.records, stats)
+            write_meta(tx.conn, "pull_cursor", saved)
+            _merge_changes(report.changes, tx.changes)
+        replica.pull_cursor = saved
+        report.pulled += len(page.records)
+        report.cursor = page.cursor
+        notify("pull", report.pulled, None)
 
     # -- check --------------------------------------------------------------
     def check(self, report: SyncReport, notify: Progress) -> None:
         """Compare counts with the server; on a mismatch, re-sync everything once."""
         if pending_count(self.store):
             return  # edits made during the round: counts cannot agree yet
+        sent = report.pushed + report.duplicates + report.rejected
+        if not sent and self._verified_at() == self.store.replica.pull_cursor:
+            # Nothing moved on either side since counts last agreed: asking the
+            # server to count again would cost it a scan and prove nothing new.
+            return
         digest = self.transport.digest()
         if digest.cursor > self.store.replica.pull_cursor:
             # Others wrote since the pull: counts taken at different cursors prove
@@ -218,13 +236,28 @@ class SyncEngine:
                 return
         mismatch = self._mismatch(digest)
         if not mismatch:
+            self._mark_verified(digest.cursor)
             return
         report.full_resync = True
         notify("resync", 0, None)
         stats = ApplyStats(seen_ids={})
         self.pull(report, notify, cursor=0, stats=stats)
         self._drop_unseen(stats.seen_ids or {})
-        report.mismatch = self._mismatch(self.transport.digest())
+        digest = self.transport.digest()
+        report.mismatch = self._mismatch(digest)
+        if not report.mismatch:
+            self._mark_verified(digest.cursor)
+
+    def _verified_at(self) -> int | None:
+        with self.store.read() as conn:
+            value = conn.exec_driver_sql(
+                "SELECT value FROM local_meta WHERE key = 'digest_cursor'"
+            ).scalar()
+        return int(value) if value is not None else None
+
+    def _mark_verified(self, cursor: int) -> None:
+        with self.store.write() as tx:
+            write_meta(tx.conn, "digest_cursor", cursor)
 
     def _mismatch(self, digest: Digest) -> dict[str, tuple[int, int]]:
         local = local_counts(self.store)

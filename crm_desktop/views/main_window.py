@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             self.tr("&Settings…"),
             self.open_settings,
-            QKeySequence.StandardKey.Preferences,
+            "Ctrl+,",
             "settings",
         )
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)

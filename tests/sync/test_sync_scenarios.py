@@ -194,8 +194,23 @@ def test_a_write_between_pull_and_digest_is_pulled_not_a_full_resync(make_replic
         return digest()
 
     alice.transport.digest = digest_after_a_teammate_wrote
+    create_contact(alice.store, {"name": "Mine", "owner": None})
     report = alice.sync()
     # The counts were taken after bob's write: alice catches up instead of
     # re-syncing everything (under load, nearly every round would re-sync).
-    assert not report.full_resync and report.pulled == 1
+    assert not report.full_resync and report.pulled == 2  # her own, then bob's
     assert get_contact(alice.store, made[0]).contact.name == "Meanwhile"
+
+
+def test_a_round_where_nothing_moved_does_not_ask_for_counts(make_replica) -> None:
+    alice = make_replica("alice")
+    create_contact(alice.store, {"name": "Once", "owner": None})
+    alice.sync()
+    asked = []
+    digest = alice.transport.digest
+    alice.transport.digest = lambda: asked.append(1) or digest()
+    alice.sync()
+    assert asked == []
+    create_contact(alice.store, {"name": "Twice", "owner": None})
+    alice.sync()
+    assert asked == [1]
