@@ -121,6 +121,15 @@ def clean_custom_values(
     return cleaned
 
 
+def filter_value(definition: CustomField, value: Any) -> Any:
+    """`value` (e.g. typed in a filter box) as the field stores it; an invalid value is
+    returned as given (it then matches nothing), a blank one as None (no filter)."""
+    try:
+        return _typed(definition, value)
+    except ValidationError:
+        return value
+
+
 def _typed(definition: CustomField, value: Any) -> Any:
     if value is None or value == "":
         return None

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from crm_desktop.errors import ValidationError
-from crm_desktop.store.engine import Store
+from crm_desktop.store.engine import Store, _json_dumps
+from crm_desktop.store.wire import to_wire
 
 ANCHOR_STEP = 250
 MAX_PAGE = 1000
@@ -56,23 +57,44 @@ class ContactFilter:
     tag: str | None = None
     owner: str | None = None
     company_id: str | None = None
+    # A custom field's value (typed as the field stores it: text, number, ISO date, option).
+    custom_field_id: str | None = None
+    custom_value: Any = None
+
+    @property
+    def has_custom(self) -> bool:
+        return bool(self.custom_field_id) and self.custom_value not in (None, "")
 
     def where(self) -> tuple[str, str, dict[str, Any]]:
         """(join, where, params) for these filters."""
-        join, clauses, params = "", [], {}
+        joins: list[str] = []
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
         if self.tag:
-            join = (
+            joins.append(
                 "JOIN record_tag rt ON rt.record_id = c.id AND rt.entity = 'contact' "
                 "AND rt.tag = :tag"
             )
             params["tag"] = self.tag
+        if self.has_custom:
+            joins.append(
+                "JOIN custom_value cv ON cv.record_id = c.id AND cv.field_id = :cf_id "
+                "AND cv.value = :cf_value"
+            )
+            params["cf_id"] = self.custom_field_id
+            params["cf_value"] = stored_custom_value(self.custom_value)
         if self.owner:
             clauses.append("c.owner = :owner")
             params["owner"] = self.owner
         if self.company_id:
             clauses.append("c.company_id = :company_id")
             params["company_id"] = self.company_id
-        return join, " AND ".join(clauses), params
+        return " ".join(joins), " AND ".join(clauses), params
+
+
+def stored_custom_value(value: Any) -> str:
+    """`value` as custom_value.value holds it: the JSON text of its wire value."""
+    return _json_dumps(to_wire(value))
 
 
 class ContactQuery:
@@ -215,6 +237,23 @@ def contact_rows(store: Store, contact_ids: list[str]) -> list[ContactRow]:
     return [found[i] for i in contact_ids if i in found]
 
 
+def custom_matches(store: Store, filters: ContactFilter, contact_ids: list[str]) -> set[str]:
+    """Those of `contact_ids` whose custom value passes `filters` (e.g. for search hits)."""
+    if not filters.has_custom:
+        return set(contact_ids)
+    sql = (
+        "SELECT record_id FROM custom_value WHERE field_id = :cf_id AND value = :cf_value "
+        "AND record_id IN (SELECT value FROM json_each(:ids))"
+    )
+    args = {
+        "cf_id": filters.custom_field_id,
+        "cf_value": stored_custom_value(filters.custom_value),
+        "ids": json.dumps(contact_ids),
+    }
+    with store.read() as conn:
+        return set(conn.execute(text(sql), args).scalars())
+
+
 def contact_owners(store: Store) -> list[str]:
     """The distinct owners of contacts, sorted (for an owner filter)."""
     with store.read() as conn:
@@ -252,6 +291,8 @@ def list_contacts(
     tag: str | None = None,
     owner: str | None = None,
     company_id: str | None = None,
+    custom_field_id: str | None = None,
+    custom_value: Any = None,
     after: Key | None = None,
 ) -> Page:
     """One page of contacts; see `ContactQuery` for paging through all of them."""
@@ -259,6 +300,12 @@ def list_contacts(
         store,
         sort=sort,
         descending=descending,
-        filters=ContactFilter(tag=tag, owner=owner, company_id=company_id),
+        filters=ContactFilter(
+            tag=tag,
+            owner=owner,
+            company_id=company_id,
+            custom_field_id=custom_field_id,
+            custom_value=custom_value,
+        ),
     )
     return query.page_after(after, limit)

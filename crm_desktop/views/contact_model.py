@@ -41,6 +41,7 @@ from crm_desktop.services.queries import (
     ContactQuery,
     ContactRow,
     contact_rows,
+    custom_matches,
 )
 from crm_desktop.services.search import search
 from crm_desktop.store.changes import ChangeSet
@@ -154,6 +155,9 @@ def _search(
 ) -> _Refreshed:
     hits = search(query.store, text, limit=SEARCH_LIMIT, entity="contact")
     rows = [r for r in contact_rows(query.store, [h.record_id for h in hits]) if _passes(query, r)]
+    if query.filters.has_custom:
+        kept = custom_matches(query.store, query.filters, [r.id for r in rows])
+        rows = [r for r in rows if r.id in kept]
     page = _make_page(query, rows, custom_keys)
     keep_row = page.ids.index(keep_id) if keep_id in page.ids else None
     return _Refreshed(len(rows), {0: page}, keep_row)

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_desktop.domain.enums import CustomFieldType
+from crm_desktop.services.custom_fields import filter_value, list_fields
 from crm_desktop.services.queries import ContactFilter, contact_owners
 from crm_desktop.services.tags import list_tags
 from crm_desktop.store.changes import ChangeSet
@@ -43,6 +45,7 @@ from crm_desktop.views.undo_commands import (
 )
 
 SEARCH_DEBOUNCE_MS = 200
+CUSTOM_DEBOUNCE_MS = 300
 COLUMNS_SETTING = "contacts/columns"
 COLUMN_WIDTHS = {"name": 150, "company": 200, "title": 120, "phone": 130, "email": 190}
 
@@ -65,6 +68,7 @@ class ContactsView(QWidget):
         self.editor: ContactEditor | None = None
         self._reveal_id: str | None = None  # the contact to scroll to once located
         self._sized: set[str] = set()  # columns given their default width
+        self._fields: dict[str, Any] = {}  # custom field id -> definition (the field filter)
         self._build()
         self._add_actions()
         self._connect()
@@ -94,15 +98,26 @@ class ContactsView(QWidget):
         self.owner_combo = QComboBox(self)
         self.company_filter = CompanyPicker(self._ctx, self)
         self.company_filter.set_placeholder(self.tr("Any company"))
+        self.field_combo = QComboBox(self)
+        self.field_combo.setToolTip(self.tr("Filter by a custom field"))
+        self.value_combo = QComboBox(self)  # a choice field's options
+        self.value_edit = QLineEdit(self)  # any other field's value
+        self.value_edit.setPlaceholderText(self.tr("Value"))
+        self.value_edit.setClearButtonEnabled(True)
+        self.value_combo.hide()
+        self.value_edit.hide()
         self.count_label = QLabel(self)
         self.new_button = QPushButton(self.tr("New contact"), self)
         bar.addWidget(self.search_edit, 2)
-        for widget in (self.tag_combo, self.owner_combo, self.company_filter):
+        for widget in (self.tag_combo, self.owner_combo, self.company_filter, self.field_combo):
             bar.addWidget(widget, 1)
+        bar.addWidget(self.value_combo, 1)
+        bar.addWidget(self.value_edit, 1)
         bar.addWidget(self.count_label)
         bar.addWidget(self.new_button)
         self._set_combo(self.tag_combo, self.tr("All tags"), [])
         self._set_combo(self.owner_combo, self.tr("All owners"), [])
+        self.field_combo.addItem(self.tr("Any field"), None)
         return bar
 
     def _make_table(self) -> QTableView:
@@ -152,6 +167,12 @@ class ContactsView(QWidget):
         self.tag_combo.currentIndexChanged.connect(self._filters_changed)
         self.owner_combo.currentIndexChanged.connect(self._filters_changed)
         self.company_filter.company_changed.connect(self._filters_changed)
+        self._value_timer = QTimer(self, singleShot=True, interval=CUSTOM_DEBOUNCE_MS)
+        self._value_timer.timeout.connect(self._filters_changed)
+        self.field_combo.currentIndexChanged.connect(self._field_chosen)
+        self.value_combo.currentIndexChanged.connect(self._filters_changed)
+        self.value_edit.textChanged.connect(lambda _text: self._value_timer.start())
+        self.value_edit.returnPressed.connect(self._filters_changed)
         self.new_button.clicked.connect(self.new_record)
         self.table.doubleClicked.connect(
             lambda index: self.edit_record(self.model.id_at(index.row()))
@@ -281,13 +302,25 @@ class ContactsView(QWidget):
         self.model.set_search(self.search_edit.text())
 
     def _filters_changed(self, *_args: Any) -> None:
+        self._value_timer.stop()
+        field_id = self.field_combo.currentData()
         self.model.set_filters(
             ContactFilter(
                 tag=self.tag_combo.currentData(),
                 owner=self.owner_combo.currentData(),
                 company_id=self.company_filter.company_id(),
+                custom_field_id=field_id,
+                custom_value=self._custom_value(field_id),
             )
         )
+
+    def _custom_value(self, field_id: str | None) -> Any:
+        definition = self._fields.get(field_id or "")
+        if definition is None:
+            return None
+        if definition.type == CustomFieldType.CHOICE:
+            return self.value_combo.currentData()
+        return filter_value(definition, self.value_edit.text().strip())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         contact_id = self.model.id_at(current.row()) if current.isValid() else None
@@ -377,12 +410,61 @@ class ContactsView(QWidget):
     # -- filters --------------------------------------------------------------------------
     def _load_filters(self) -> None:
         store = self._ctx.store
-        self._ctx.runner.submit(lambda: (list_tags(store), contact_owners(store)), self._filled)
+        self._ctx.runner.submit(
+            lambda: (list_tags(store), contact_owners(store), list_fields(store, "contact")),
+            self._filled,
+        )
 
-    def _filled(self, lists: tuple[list[str], list[str]]) -> None:
-        tags, owners = lists
+    def _filled(self, lists: tuple[list[str], list[str], list[Any]]) -> None:
+        tags, owners, fields = lists
         self._set_combo(self.tag_combo, self.tr("All tags"), tags)
         self._set_combo(self.owner_combo, self.tr("All owners"), owners)
+        self._set_fields(fields)
+
+    def _set_fields(self, fields: list[Any]) -> None:
+        """Fill the custom field filter; keeps the chosen field (and value) if it still exists."""
+        current = self.field_combo.currentData()
+        self._fields = {f.id: f for f in fields}
+        combo = self.field_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("Any field"), None)
+        for definition in fields:
+            combo.addItem(definition.label, definition.id)
+        found = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+        self._show_value_editor(keep=True)
+        if current is not None:
+            self._filters_changed()
+
+    def _field_chosen(self, *_args: Any) -> None:
+        self._show_value_editor(keep=False)
+        self._filters_changed()
+
+    def _show_value_editor(self, *, keep: bool) -> None:
+        """Show the value editor the chosen field needs: its options, or a text box."""
+        definition = self._fields.get(self.field_combo.currentData() or "")
+        choice = definition is not None and definition.type == CustomFieldType.CHOICE
+        self.value_combo.blockSignals(True)
+        current = self.value_combo.currentData() if keep else None
+        self.value_combo.clear()
+        if definition is not None and choice:
+            self.value_combo.addItem(self.tr("Any value"), None)
+            for option in definition.options:
+                self.value_combo.addItem(option, option)
+            self.value_combo.setCurrentIndex(max(self.value_combo.findData(current), 0))
+        self.value_combo.blockSignals(False)
+        if not keep:
+            self.value_edit.blockSignals(True)
+            self.value_edit.clear()
+            self.value_edit.blockSignals(False)
+        if definition is not None and definition.type == CustomFieldType.DATE:
+            self.value_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        else:
+            self.value_edit.setPlaceholderText(self.tr("Value"))
+        self.value_combo.setVisible(choice)
+        self.value_edit.setVisible(definition is not None and not choice)
 
     def _set_combo(self, combo: QComboBox, everything: str, items: list[str]) -> None:
         current = combo.currentData()
@@ -398,5 +480,5 @@ class ContactsView(QWidget):
             self._filters_changed()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if "tag" in changes.entities() or changes.created.get("contact"):
+        if changes.entities() & {"tag", "custom_field"} or changes.created.get("contact"):
             self._load_filters()

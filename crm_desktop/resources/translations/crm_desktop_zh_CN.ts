@@ -752,7 +752,7 @@
 <context>
     <name>ContactTableModel</name>
     <message>
-        <location filename="../../views/contact_model.py" line="+74"/>
+        <location filename="../../views/contact_model.py" line="+75"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -800,7 +800,7 @@
 <context>
     <name>ContactsView</name>
     <message>
-        <location filename="../../views/contacts_view.py" line="+91"/>
+        <location filename="../../views/contacts_view.py" line="+95"/>
         <source>Search contacts: name, pinyin, phone, email…</source>
         <translation>搜索联系人：姓名、拼音、电话、邮箱…</translation>
     </message>
@@ -811,43 +811,70 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Filter by a custom field</source>
+        <translation>按自定义字段筛选</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+360"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="-355"/>
         <source>New contact</source>
         <translation>新建联系人</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+280"/>
+        <location line="+8"/>
+        <location line="+302"/>
         <source>All tags</source>
         <translation>全部标签</translation>
     </message>
     <message>
-        <location line="-279"/>
-        <location line="+280"/>
+        <location line="-301"/>
+        <location line="+302"/>
         <source>All owners</source>
         <translation>全部负责人</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+83"/>
+        <location line="-301"/>
+        <location line="+311"/>
+        <source>Any field</source>
+        <translation>任意字段</translation>
+    </message>
+    <message>
+        <location line="-283"/>
+        <location line="+89"/>
         <source>Delete contact</source>
         <translation>删除联系人</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-83"/>
         <source>Edit contact</source>
         <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <location line="+299"/>
+        <source>Any value</source>
+        <translation>任意值</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
         <source>Log a call</source>
         <translation type="obsolete">记录通话</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="-228"/>
         <source>Delete {0}? Their tasks and activities are deleted too; deals are kept.</source>
         <translation>删除 {0}？其任务和活动也会一并删除；商机将保留。</translation>
     </message>
     <message numerus="yes">
-        <location line="+109"/>
+        <location line="+121"/>
         <source>%n contact(s)</source>
         <translation>
             <numerusform>%n 个联系人</numerusform>
@@ -1106,7 +1133,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../views/main_window.py" line="+89"/>
+        <location filename="../../views/main_window.py" line="+91"/>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
@@ -1226,7 +1253,7 @@
         <translation>处理中…</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+54"/>
         <source>About crm-desktop</source>
         <translation>关于 crm-desktop</translation>
     </message>
@@ -1351,12 +1378,12 @@
 <context>
     <name>StoreOpening</name>
     <message>
-        <location filename="../../views/store_opening.py" line="+117"/>
+        <location filename="../../views/store_opening.py" line="+145"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+9"/>
         <source>Nothing was changed. The app will close.</source>
         <translation>未做任何更改。应用将关闭。</translation>
     </message>
@@ -1546,7 +1573,7 @@
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../views/unlock.py" line="+45"/>
+        <location filename="../../views/unlock.py" line="+55"/>
         <source>Unlock crm-desktop</source>
         <translation>解锁 crm-desktop</translation>
     </message>
