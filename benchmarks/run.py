@@ -1,11 +1,13 @@
-"""`python -m benchmarks [--contacts N ...] [--quick] [--sync]`: figures and same-run baselines.
+"""`python -m benchmarks [--contacts N ...] [--quick] [--sync] [--gui]`: figures and baselines.
 
 Each figure is printed with its ratio to a baseline measured in the same run
 on the same data: raw `sqlcipher3` (no SQLAlchemy, no services) doing the
 nearest equivalent work, or plain SQLite for the encryption overhead; for
 sync, the server's own work without HTTP, the store's own bulk insert, an
-empty store, or a single client (see `benchmarks.sync_bench`). Targets are
-the issue's; a machine that is busy elsewhere moves both sides together.
+empty store, or a single client (see `benchmarks.sync_bench`); for the
+desktop app, a bare PySide6 window process and raw `sqlcipher3` pages (see
+`benchmarks.gui_bench`). Targets are the issue's; a machine that is busy
+elsewhere moves both sides together.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import core, sync_bench
+from benchmarks import core, gui_bench, sync_bench
 from benchmarks.timing import HEADER, Figure
 
 
@@ -42,15 +44,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the sync figures (a crm-server subprocess; PostgreSQL on 127.0.0.1:5432)",
     )
+    parser.add_argument(
+        "--gui",
+        action="store_true",
+        help="only the desktop app's figures (start-up on the smallest store, scrolling the "
+        "largest)",
+    )
     args = parser.parse_args(argv)
     sizes, insert = ([20_000], 10_000) if args.quick else (args.contacts, args.insert)
+    everything = not (args.sync or args.gui)
     print(f"machine: {core.machine()}")
     figures: list[Figure] = []
-    if not args.sync:
+    if everything:
         figures += core.bench_bulk_insert(insert)
         for size in sizes:
             figures += core.bench_store(size)
-    figures += sync_bench.bench_sync(sync_bench.QUICK if args.quick else sync_bench.FULL)
+    if everything or args.sync:
+        figures += sync_bench.bench_sync(sync_bench.QUICK if args.quick else sync_bench.FULL)
+    if everything or args.gui:
+        figures += gui_bench.bench_gui(min(sizes), max(sizes))
     print()
     print(HEADER)
     for figure in figures:

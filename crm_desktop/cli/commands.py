@@ -102,9 +102,46 @@ def gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    missing = _missing_x11_library()
+    if missing:
+        print(
+            f"crm-desktop: error: Qt cannot open a window on X11 without {missing}. "
+            "On Debian/Ubuntu: `sudo apt install libxcb-cursor0 libxcb-icccm4 "
+            "libxcb-keysyms1 libxkbcommon-x11-0`.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     from crm_desktop.views.app import run
 
     return run(data_dir(args))
+
+
+def _missing_x11_library() -> str | None:
+    """A system library Qt's X11 plugin needs and cannot find (Qt would abort)."""
+    import ctypes
+    import ctypes.util
+    import importlib.util
+    import os
+    import sys
+    from pathlib import Path
+
+    on_x11 = sys.platform.startswith("linux") and os.environ.get("DISPLAY")
+    if not on_x11 or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        return None
+    if os.environ.get("WAYLAND_DISPLAY") and "QT_QPA_PLATFORM" not in os.environ:
+        return None
+    if not ctypes.util.find_library("xcb-cursor"):  # loaded by the plugin at run time
+        return "libxcb-cursor.so.0"
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or spec.origin is None:
+        return None
+    plugin = Path(spec.origin).parent / "Qt" / "lib" / "libQt6XcbQpa.so.6"
+    try:
+        if plugin.exists():
+            ctypes.CDLL(str(plugin))
+    except OSError as exc:  # "libxcb-icccm.so.4: cannot open shared object file..."
+        return str(exc).split(":")[0]
+    return None
 
 
 def summary(args: argparse.Namespace) -> int:

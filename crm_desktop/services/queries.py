@@ -207,15 +207,17 @@ class ContactQuery:
             params = {**params, "key_sort": key[0], "key_id": key[1]}
         # The page's ids come from the index alone (skipping OFFSET rows costs
         # index entries, not row reads and joins); only the page's rows are read.
+        # Rowids, not ids: every index entry carries the rowid, so the page's
+        # rows are reached directly instead of through the primary-key index.
         page_ids = (
-            f"SELECT c.id FROM contact c {join} "
+            f"SELECT c.rowid AS r FROM contact c {join} "
             f"{'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
             f"ORDER BY {self._order()} LIMIT {int(limit)} OFFSET {int(offset)}"
         )
         sql = (
             f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
             f"c.tags, c.updated_at, {self.column}, c.last_activity_at FROM ({page_ids}) page "
-            f"JOIN contact c ON c.id = page.id "
+            f"JOIN contact c ON c.rowid = page.r "
             f"LEFT JOIN company co ON co.id = c.company_id ORDER BY {self._order()}"
         )
         result = conn.execute(text(sql), params)

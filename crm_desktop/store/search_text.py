@@ -30,10 +30,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
-
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from crm_desktop.domain.text import char_pinyin, digits, fold, is_cjk
 
@@ -50,7 +48,6 @@ _PHONE_PUNCTUATION = frozenset("+-()./ ")
 _PREFIX_INDEX_CHARS = 3  # the FTS table's prefix = '1 2 3'
 NAME_MARK = "\ue000"  # prefixes a word of the name or of its pinyin forms
 START_MARK = "\ue001"  # prefixes the name's full pinyin: "the pinyin starts with"
-_COUNTRY_CODES = frozenset(str(code) for code in COUNTRY_CODE_TO_REGION_CODE)
 
 
 class _Segmenter(dict[int, str]):
@@ -205,10 +202,20 @@ def _national_digits(number: str, all_digits: str) -> str:
     """
     if not number.lstrip().startswith("+"):
         return ""
+    codes = _country_codes()
     for size in (1, 2, 3):
-        if all_digits[:size] in _COUNTRY_CODES:
+        if all_digits[:size] in codes:
             return all_digits[size:]
     return ""
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    # Imported when first needed: phonenumbers costs ~20 ms, and the app's
+    # start (which imports this module) indexes no phone number.
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    return frozenset(str(code) for code in COUNTRY_CODE_TO_REGION_CODE)
 
 
 def contact_texts(row: Mapping[str, Any], company_name: str | None) -> DocTexts:

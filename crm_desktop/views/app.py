@@ -1,18 +1,32 @@
-"""Starting the desktop app: Qt application, language, theme, store, main window."""
+"""Starting the desktop app: Qt application, language, theme, store, main window.
+
+For measuring start-up only (`benchmarks.gui_bench`), not for users: with the
+environment variable ``CRM_EXIT_WHEN_SHOWN`` set, the app shows the contacts
+section, prints ``shown`` on stdout once the contact list has painted its
+first rows (or painted as empty), and quits.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from crm_desktop import APP_NAME, __version__
 
+if TYPE_CHECKING:
+    from crm_desktop.views.contacts_view import ContactsView
+    from crm_desktop.views.main_window import MainWindow
+
 ORGANIZATION = "crm-desktop"
+EXIT_WHEN_SHOWN_ENV = "CRM_EXIT_WHEN_SHOWN"
+SHOWN_MARKER = "shown"
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -53,6 +67,8 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
     reminders.notify.connect(lambda text: window.statusBar().showMessage(text, 15_000))
     reminders.open_tasks.connect(lambda: window.show_section("tasks"))
     reminders.start()
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV):
+        _exit_when_shown(app, window)
     window.show()
     try:
         return app.exec()
@@ -66,3 +82,35 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
 def _setting(settings: QSettings, key: str) -> str | None:
     value = settings.value(key)
     return str(value) if value else None
+
+
+class _FirstRowsProbe(QObject):
+    """Watches the contact table's paints; calls `done` after the first one with its rows
+    (or, for an empty store, after the first once the list is known to be empty)."""
+
+    def __init__(self, view: ContactsView, done: Callable[[], None]) -> None:
+        super().__init__(view)
+        self._view = view
+        self._done = done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        model = self._view.model
+        loaded = model.is_loaded(0) or (model.rowCount() == 0 and model.is_idle())
+        if event.type() == QEvent.Type.Paint and loaded:
+            # Removed at once: a Python filter still installed when widgets are
+            # destroyed at interpreter exit crashes PySide6.
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._done)  # once this paint has finished
+        return False
+
+
+def _exit_when_shown(app: QApplication, window: MainWindow) -> None:
+    """The ``CRM_EXIT_WHEN_SHOWN`` hook: print the marker and quit once rows are painted."""
+    view = cast("ContactsView", window.show_section("contacts"))
+
+    def done() -> None:
+        print(SHOWN_MARKER, flush=True)
+        app.quit()
+
+    probe = _FirstRowsProbe(view, done)
+    view.table.viewport().installEventFilter(probe)

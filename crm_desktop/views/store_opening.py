@@ -3,7 +3,10 @@
 `open_or_create` is what the app calls before it builds the main window:
 
 - a store keyed from the OS keychain opens straight away;
-- a store locked with a passphrase asks for it (`UnlockDialog`);
+- a store locked with a passphrase opens with ``CRM_PASSPHRASE`` when that is
+  set (for automation, as the command line does), else asks for it
+  (`UnlockDialog`); a wrong passphrase from the environment shows the dialog
+  with the message;
 - no store yet: the first-run wizard (`WelcomeWizard`) creates one.
 
 Opening a passphrase store costs a KDF (~150 ms), and creating one plus demo
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from crm_desktop.errors import StoreError
 from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME, read_manifest
-from crm_desktop.store.keys import KeySource
+from crm_desktop.store.keys import KeySource, passphrase_from_env
 from crm_desktop.views.messages import error_text
 
 BUSY_DIALOG_DELAY_MS = 400  # a fast open shows no flash of a dialog
@@ -99,27 +102,49 @@ def open_or_create(
         use_keychain: for a new store, force (True) or forbid (False) the OS
             keychain; None uses it where a real one is available.
     """
-    from crm_desktop.views.unlock import UnlockDialog
-    from crm_desktop.views.welcome import WelcomeWizard
-
     data_dir = Path(data_dir)
     try:
         if not store_exists(data_dir):
+            from crm_desktop.views.welcome import WelcomeWizard
+
             wizard = WelcomeWizard(data_dir, use_keychain=use_keychain, parent=parent_widget)
             wizard.exec()
             return wizard.store
         if uses_passphrase(data_dir):
-            dialog = UnlockDialog(data_dir, parent_widget)
-            dialog.exec()
-            return dialog.store
-        return run_with_busy_dialog(
-            parent_widget,
-            QCoreApplication.translate("StoreOpening", "Opening the store…"),
-            lambda: open_store(data_dir, create=False),
-        )
+            return _unlock(data_dir, parent_widget)
+        return _open_behind_busy_dialog(parent_widget, data_dir, None)
     except StoreError as exc:  # keychain key missing, damaged manifest, newer schema...
         show_store_error(parent_widget, exc)
         return None
+
+
+def _unlock(data_dir: Path, parent: QWidget | None) -> Store | None:
+    """A passphrase store: opened with ``CRM_PASSPHRASE`` if set and right, else asked for."""
+    message = None
+    from_env = passphrase_from_env()
+    if from_env:
+        try:
+            return _open_behind_busy_dialog(parent, data_dir, from_env)
+        except StoreError as exc:
+            if exc.code != "store.wrong_passphrase":
+                raise  # a typed passphrase would not help either
+            message = error_text(exc)
+    from crm_desktop.views.unlock import UnlockDialog
+
+    dialog = UnlockDialog(data_dir, parent, error=message)
+    dialog.exec()
+    return dialog.store
+
+
+def _open_behind_busy_dialog(
+    parent: QWidget | None, data_dir: Path, passphrase: str | None
+) -> Store:
+    provider = None if passphrase is None else (lambda _creating: passphrase)
+    return run_with_busy_dialog(
+        parent,
+        QCoreApplication.translate("StoreOpening", "Opening the store…"),
+        lambda: open_store(data_dir, passphrase=provider, create=False),
+    )
 
 
 def show_store_error(parent: QWidget | None, error: BaseException) -> None:

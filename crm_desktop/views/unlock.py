@@ -2,8 +2,9 @@
 
 A wrong passphrase shows a message under the field and lets the user retry;
 the store file is not touched (`open_store` checks the key before anything
-else). Each attempt derives the key (~150 ms of KDF) on a thread of its own,
-with a busy bar, so the window stays responsive.
+else); the dialog can also open with such a message shown (a wrong
+``CRM_PASSPHRASE``). Each attempt derives the key (~150 ms of KDF) on a
+thread of its own, with a busy bar, so the window stays responsive.
 """
 
 from __future__ import annotations
@@ -31,15 +32,24 @@ ERROR_STYLE = "color: #d1242f;"
 
 
 class UnlockDialog(QDialog):
-    """Asks for the passphrase of the store in `data_dir`; `store` is set once it opens."""
+    """Asks for the passphrase of the store in `data_dir`; `store` is set once it opens.
 
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+    Args:
+        error: a message to show from the start (a passphrase that was tried already).
+    """
+
+    def __init__(
+        self, data_dir: Path, parent: QWidget | None = None, *, error: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.store: Store | None = None
         self._task = BackgroundTask(self)
         self._task.finished.connect(self._opened)
         self._build()
+        if error:
+            self.error_label.setText(error)
+            self.error_label.show()
 
     def _build(self) -> None:
         self.setWindowTitle(self.tr("Unlock crm-desktop"))

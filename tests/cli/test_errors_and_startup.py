@@ -232,3 +232,16 @@ def test_without_a_screen_the_app_says_what_to_use_instead(capsys, tmp_path, mon
     assert main(["--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "no screen" in err and "crm-desktop summary" in err
+
+
+def test_a_missing_x11_library_is_named_instead_of_qt_aborting(capsys, tmp_path, monkeypatch):
+    import ctypes.util
+
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    assert main(["--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "libxcb-cursor" in err and "apt install" in err

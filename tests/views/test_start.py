@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +17,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from crm_desktop.errors import StoreError
 from crm_desktop.services import demo
+from crm_desktop.services.contacts import create_contact
 from crm_desktop.services.pipelines import list_pipelines
 from crm_desktop.services.queries import ContactQuery
 from crm_desktop.store.engine import open_store
-from crm_desktop.store.keys import KeySource
+from crm_desktop.store.keys import PASSPHRASE_ENV, KeySource
 from crm_desktop.views.store_opening import open_or_create
 from crm_desktop.views.unlock import UnlockDialog
 from crm_desktop.views.welcome import WelcomeWizard, passphrase_strength
@@ -185,7 +189,8 @@ def test_wrong_passphrase_then_the_right_one(qtbot, data_dir) -> None:
     dialog.store.close()
 
 
-def test_open_or_create_unlocks_a_passphrase_store(qtbot, data_dir) -> None:
+def test_open_or_create_unlocks_a_passphrase_store(qtbot, data_dir, monkeypatch) -> None:
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
     _make_passphrase_store(data_dir)
 
     def answer() -> None:
@@ -200,6 +205,78 @@ def test_open_or_create_unlocks_a_passphrase_store(qtbot, data_dir) -> None:
     store = open_or_create(data_dir)
     assert store is not None and store.key_source is KeySource.PASSPHRASE
     store.close()
+
+
+def test_open_or_create_uses_the_passphrase_from_the_environment(
+    qtbot, data_dir, monkeypatch
+) -> None:
+    _make_passphrase_store(data_dir)
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    asked: list[str] = []
+
+    def refuse_dialogs() -> None:  # the unlock dialog must not appear
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, UnlockDialog):
+            asked.append(dialog.windowTitle())
+            dialog.reject()
+        QTimer.singleShot(20, refuse_dialogs)
+
+    QTimer.singleShot(0, refuse_dialogs)
+    store = open_or_create(data_dir)
+    assert not asked
+    assert store is not None and store.key_source is KeySource.PASSPHRASE
+    store.close()
+
+
+def test_a_wrong_passphrase_in_the_environment_asks_with_the_message(
+    qtbot, data_dir, monkeypatch
+) -> None:
+    _make_passphrase_store(data_dir)
+    before = _snapshot(data_dir)
+    monkeypatch.setenv(PASSPHRASE_ENV, "not the passphrase")
+    shown: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, UnlockDialog):
+            QTimer.singleShot(20, answer)
+            return
+        shown.append(dialog.error_label.text() if dialog.error_label.isVisible() else "")
+        assert _snapshot(data_dir) == before  # the wrong key touched nothing
+        dialog.passphrase_edit.setText(PASSPHRASE)
+        dialog.unlock_button.click()
+
+    QTimer.singleShot(0, answer)
+    store = open_or_create(data_dir)
+    assert shown and "Wrong passphrase" in shown[0]
+    assert store is not None and store.key_source is KeySource.PASSPHRASE
+    store.close()
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="XDG_CONFIG_HOME keeps settings private"
+)
+def test_the_app_starts_unasked_with_the_env_passphrase(data_dir, tmp_path) -> None:
+    """The real start path, as the start-up benchmark runs it (CRM_EXIT_WHEN_SHOWN)."""
+    store = open_store(data_dir, passphrase=lambda _c: PASSPHRASE, use_keychain=False)
+    create_contact(store, {"name": "王芳"})
+    store.close()
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "CRM_PASSPHRASE": PASSPHRASE,
+        "CRM_EXIT_WHEN_SHOWN": "1",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # not the person's settings
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "crm_desktop", "--data-dir", str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["shown"]
 
 
 def test_open_or_create_opens_a_keychain_store_without_asking(
