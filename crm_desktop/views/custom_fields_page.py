@@ -80,12 +80,6 @@ def suggest_key(label: str) -> str:
     return key[:KEY_MAX].rstrip("_")
 
 
-def _move_service() -> Any:
-    # `move_field` is not in every version of the service module yet: without
-    # it the page lists and adds fields, and the move buttons stay disabled.
-    return getattr(custom_fields, "move_field", None)
-
-
 class CustomFieldsPage(QWidget):
     """Define custom fields per entity: label, key, type, options, required, order."""
 
@@ -125,10 +119,6 @@ class CustomFieldsPage(QWidget):
         self.down_button = QPushButton(icon("down"), self.tr("Move down"))
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
-        if _move_service() is None:
-            tip = self.tr("Reordering fields needs a newer version of the app.")
-            for button in (self.up_button, self.down_button):
-                button.setToolTip(tip)
         side = QVBoxLayout()
         side.addWidget(self.up_button)
         side.addWidget(self.down_button)
@@ -228,7 +218,7 @@ class CustomFieldsPage(QWidget):
     def _update_buttons(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() if rows else -1
-        movable = _move_service() is not None and row >= 0
+        movable = row >= 0
         self.up_button.setEnabled(movable and row > 0)
         self.down_button.setEnabled(movable and 0 <= row < len(self.fields) - 1)
 
@@ -305,15 +295,16 @@ class CustomFieldsPage(QWidget):
     # -- order ---------------------------------------------------------------
     def move_selected(self, offset: int) -> None:
         """Move the selected field `offset` places (-1 up, +1 down)."""
-        move = _move_service()
         field_id = self._selected_id()
-        if move is None or field_id is None:
+        if field_id is None:
             return
         store = self.ctx.store
         self.up_button.setEnabled(False)
         self.down_button.setEnabled(False)
         # The change it broadcasts reloads the list (see `_on_changed`).
-        self.jobs.submit(lambda: move(store, field_id, offset), None, self._failed)
+        self.jobs.submit(
+            lambda: custom_fields.move_field(store, field_id, offset), None, self._failed
+        )
 
     def _failed(self, error: BaseException) -> None:
         self._update_buttons()

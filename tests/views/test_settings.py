@@ -118,10 +118,6 @@ def test_a_rejected_field_says_why(qtbot, ctx) -> None:
     assert [f.key for f in custom_fields.list_fields(ctx.store, "contact")] == ["region"]
 
 
-@pytest.mark.skipif(
-    not hasattr(custom_fields, "move_field"),
-    reason="services.custom_fields.move_field is not there yet (the lead applies it)",
-)
 def test_fields_move_up_and_down(qtbot, ctx) -> None:
     for key in ("first", "second", "third"):
         custom_fields.define_field(ctx.store, "deal", key, key.title(), "text")
