@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from crm_desktop import APP_NAME, __version__
 from crm_desktop.cli import commands, contact, sync_commands
 from crm_desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from crm_desktop.cli.export_cmd import register as register_export
+from crm_desktop.cli.import_cmd import register as register_import
 from crm_desktop.errors import CrmError
 
 # Service errors that mean "the command line was wrong", not "the data was".
@@ -47,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subcommands, common)
     contact.register(subcommands, common)
     sync_commands.register(subcommands, common)
+    register_export(subcommands, common)
+    register_import(subcommands, common)
     parser.set_defaults(handler=commands.gui, parser=parser)
     return parser
 

@@ -1,0 +1,398 @@
+"""Import contacts from CSV: read any common export, guess the column mapping, bulk create.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first
+data row is row 2 (a quoted cell spanning lines still counts as one row).
+Every row not imported is reported with its number and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crm_desktop.errors import CrmError, ValidationError
+from crm_desktop.services import validation as v
+from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.engine import Store
+
+MAX_CELL = 1_000_000  # characters; a larger cell makes its row refused
+READ_LIMIT = 16_000_000  # what the csv module may read in one cell, so it can be reported
+SNIFF_BYTES = 64_000
+DELIMITERS = ",;\t|"
+IGNORE = "ignore"
+FIELD_ALIASES = {"phone": "phones", "email": "emails", "tag": "tags", "-": IGNORE, "": IGNORE}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Table:
+    """A CSV file read into text: header, data rows padded to the header's width."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    encoding: str
+    delimiter: str
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    blank_rows: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    imported: int = 0
+    ids: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    changes: ChangeSet = field(default_factory=ChangeSet)
+
+
+# -- reading ---------------------------------------------------------------------------
+def read_table(path: str | Path) -> Table:
+    """Read a CSV export, detecting its encoding, delimiter and header row.
+
+    Raises:
+        CrmError: ``import.unreadable`` when the file is not text or has no header.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CrmError("import.unreadable", f"Cannot read {path}: {exc.strerror}.") from None
+    text, encoding = decode(data, str(path))
+    delimiter = sniff_delimiter(text)
+    return _parse(text, encoding, delimiter, str(path))
+
+
+def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
+    """Text and encoding: a BOM decides; else strict UTF-8, else GB18030 (Chinese Excel)."""
+    if data.startswith(b"PK\x03\x04"):
+        raise _unreadable(name, "it looks like an Excel workbook; save it as CSV first")
+    boms = (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    )
+    candidates = [enc for bom, enc in boms if data.startswith(bom)][:1] or ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text, encoding
+    raise _unreadable(name, "it is not text in UTF-8, UTF-16 or GB18030")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:SNIFF_BYTES]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\r\n\f")
+    return "\x00" in sample or controls > len(sample) // 100
+
+
+def _unreadable(name: str, why: str) -> CrmError:
+    return CrmError("import.unreadable", f"Cannot import {name}: {why}.", reason=why)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter: csv.Sniffer over a sample, else the candidate most used in line 1."""
+    sample = text[:SNIFF_BYTES]
+    if len(text) > SNIFF_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        found = ""
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in DELIMITERS}
+    if found in counts and counts[found] > 0:
+        return found
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _parse(text: str, encoding: str, delimiter: str, name: str) -> Table:
+    csv.field_size_limit(max(csv.field_size_limit(), READ_LIMIT))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = Table([], [], [], encoding, delimiter)
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in record):
+                table.blank_rows += bool(table.headers)
+                continue
+            if not table.headers:
+                table.headers = _header_names(record)
+                continue
+            _add_row(table, number, record)
+    except csv.Error as exc:
+        table.skipped.append((number + 1, f"unreadable from here on ({exc}); not imported"))
+    if not table.headers:
+        raise _unreadable(name, "it has no header row")
+    _check_unclosed_quote(table, text)
+    return table
+
+
+def _header_names(record: list[str]) -> list[str]:
+    """Header cells trimmed; empty or repeated names made unique ("Phone (2)")."""
+    names: list[str] = []
+    for index, raw in enumerate(record, start=1):
+        name = raw.strip().lstrip("\ufeff") or f"Column {index}"
+        base, n = name, 2
+        while name.casefold() in {x.casefold() for x in names}:
+            name, n = f"{base} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def _add_row(table: Table, number: int, record: list[str]) -> None:
+    width = len(table.headers)
+    big = next((i for i, cell in enumerate(record) if len(cell) > MAX_CELL), None)
+    if big is not None:
+        column = table.headers[big] if big < width else f"column {big + 1}"
+        size = len(record[big]) / 1_000_000
+        table.skipped.append((number, f"the {column} cell is {size:.1f} MB (limit 1 MB)"))
+        return
+    if len(record) < width:
+        table.warnings.append(
+            (number, f"{len(record)} cells, the header has {width}: the rest taken as empty")
+        )
+        record = record + [""] * (width - len(record))
+    elif len(record) > width:
+        extra = [c for c in record[width:] if c.strip()]
+        if extra:
+            table.warnings.append(
+                (number, f"{len(record)} cells, the header has {width}: extra cells ignored")
+            )
+        record = record[:width]
+    table.rows.append(record)
+    table.row_numbers.append(number)
+
+
+def _check_unclosed_quote(table: Table, text: str) -> None:
+    """A quote never closed swallows the rest of the file into one cell: refuse that row.
+    (An odd number of quote characters: escaped quotes come in pairs.)"""
+    if not table.rows or text.count('"') % 2 == 0:
+        return
+    if not any("\n" in c or "\r" in c for c in table.rows[-1]):
+        return
+    number = table.row_numbers.pop()
+    table.rows.pop()
+    table.warnings = [w for w in table.warnings if w[0] != number]
+    table.skipped.append(
+        (number, "a quote opened in this row is never closed; the rest of the file is unread")
+    )
+
+
+# -- mapping ---------------------------------------------------------------------------
+# Header names per field, "|"-separated; compared case-insensitively.
+_GUESSES: dict[str, str] = {
+    "name": "name|full name|display name|contact name|姓名|名字|联系人",
+    "first_name": "first name|given name|first|名",
+    "middle_name": "middle name|additional name",
+    "last_name": "last name|family name|surname|last|姓",
+    "phones": "phone|mobile|mobile phone|cell|cell phone|business phone|business phone 2"
+    "|home phone|home phone 2|primary phone|company main phone|other phone|telephone|tel"
+    "|phone number|手机|手机号|手机号码|电话|电话号码|联系电话|座机|移动电话",
+    "emails": "email|e-mail|email address|e-mail address|e-mail 2 address|e-mail 3 address"
+    "|邮箱|电子邮件|电子邮箱|邮件",
+    "company": "company|organization|organisation|organization name|公司|单位",
+    "title": "job title|position|organization title|title|职位|职务|头衔",
+    "notes": "notes|note|comments|remarks|备注|说明",
+    "tags": "tags|labels|categories|group membership|标签|分组",
+    "address": "address|地址",
+    "birthday": "birthday|生日",
+    "source": "source|来源",
+    "owner": "owner|负责人",
+}
+# Fields a column can map to: contact fields, plus name parts and the company by name.
+FIELDS = frozenset({*_GUESSES, "grade", IGNORE})
+_BY_HEADER = {h: target for target, names in _GUESSES.items() for h in names.split("|")}
+# Google and Outlook number repeated columns: "Phone 2 - Value", "Organization 1 - Name".
+_NUMBERED = [
+    (re.compile(r"^phone \d+ - value$"), "phones"),
+    (re.compile(r"^e-?mail \d+ - value$"), "emails"),
+    (re.compile(r"^organi[sz]ation \d+ - name$"), "company"),
+    (re.compile(r"^organi[sz]ation \d+ - title$"), "title"),
+    (re.compile(r"^address \d+ - formatted$"), "address"),
+]
+_JOB_TITLES = ("job title", "organization title", "position", "职位", "职务")
+
+
+def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
+    """Column -> field for the headers it recognises (English and Chinese, any case).
+
+    Only the first column is taken for single-valued fields; phones and emails
+    take every matching column. Outlook's "Title" (Mr., Ms.) is left out when
+    a job title column exists.
+    """
+    headers = list(headers)
+    folded = {h: h.strip().casefold() for h in headers}
+    has_job_title = any(
+        f in _JOB_TITLES or re.match(r"^organi[sz]ation \d+ - title$", f) for f in folded.values()
+    )
+    mapping: dict[str, str] = {}
+    for header in headers:
+        key = folded[header]
+        target = _BY_HEADER.get(key) or next((t for p, t in _NUMBERED if p.match(key)), None)
+        if target is None or (key == "title" and has_job_title):
+            continue
+        if target not in ("phones", "emails") and target in mapping.values():
+            continue
+        mapping[header] = target
+    return mapping
+
+
+def resolve_mapping(
+    headers: Iterable[str], guessed: Mapping[str, str], overrides: Mapping[str, str]
+) -> dict[str, str]:
+    """The guessed mapping with `overrides` applied (column names in any case).
+
+    Raises:
+        ValidationError: ``validation.unknown_field`` for a column or field that does not exist.
+    """
+    by_folded = {h.casefold(): h for h in headers}
+    mapping = dict(guessed)
+    for column, target in overrides.items():
+        header = by_folded.get(column.strip().casefold())
+        if header is None:
+            raise ValidationError(
+                "mapping",
+                f"No column '{column}'; the columns are: {', '.join(by_folded.values())}.",
+                code="validation.unknown_field",
+            )
+        field_name = target.strip().lower()
+        field_name = FIELD_ALIASES.get(field_name, field_name)
+        if field_name not in FIELDS:
+            raise ValidationError(
+                "mapping",
+                f"No field '{target}'; use one of: {', '.join(sorted(FIELDS))}.",
+                code="validation.unknown_field",
+            )
+        mapping[header] = field_name
+    return {h: f for h, f in mapping.items() if f != IGNORE}
+
+
+# -- importing ---------------------------------------------------------------------------
+_LIST_SPLIT = re.compile(r"\s*(?::::|[,;；，、\n])\s*")
+
+
+def build_row(headers: list[str], cells: list[str], mapping: Mapping[str, str]) -> dict[str, Any]:
+    """The contact values of one CSV row (``company`` holds the company's name)."""
+    parts: dict[str, list[str]] = {}
+    for header, cell in zip(headers, cells, strict=True):
+        target = mapping.get(header)
+        if target and cell.strip():
+            parts.setdefault(target, []).append(cell.strip())
+    row: dict[str, Any] = {}
+    for target, values in parts.items():
+        if target in ("phones", "emails", "tags"):
+            items = [x for value in values for x in _LIST_SPLIT.split(value) if x]
+            # Google's system groups ("* myContacts", "* starred") are not tags.
+            row[target] = [x for x in items if not x.startswith("* ")]
+        elif target not in ("first_name", "middle_name", "last_name"):
+            row[target] = "\n".join(values) if target == "notes" else values[0]
+    if not row.get("name"):
+        name = _join_name(parts)
+        if name:
+            row["name"] = name
+    return row
+
+
+def _join_name(parts: Mapping[str, list[str]]) -> str:
+    first, middle, last = (
+        " ".join(parts.get(k, [])) for k in ("first_name", "middle_name", "last_name")
+    )
+    if last and first and _is_cjk(last + first):
+        return last + first  # 张 + 伟 -> 张伟
+    return " ".join(p for p in (first, middle, last) if p)
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def plan_import(
+    table: Table, mapping: Mapping[str, str]
+) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
+    """Check every row without writing: (row number, contact values) ready to create,
+    and a report whose `skipped` lists the rows refused. A dry run stops here."""
+    from crm_desktop.services.contacts import clean_contact
+
+    report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
+    ready: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        values = build_row(table.headers, cells, mapping)
+        company = values.pop("company", None)
+        try:
+            row = clean_contact(values, creating=True)
+            if company is not None:
+                row["company"] = v.required_text("company", company)
+        except ValidationError as exc:
+            report.skipped.append((number, exc.message))
+            continue
+        ready.append((number, row))
+    report.skipped.sort(key=lambda item: item[0])
+    report.imported = len(ready)
+    return ready, report
+
+
+def import_contacts(
+    store: Store,
+    table: Table,
+    mapping: Mapping[str, str],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Create the contacts of `table` in bulk (one transaction per batch, not per row).
+
+    Companies named in the file are found, or created in one transaction, first.
+    """
+    from crm_desktop.services.contacts import create_contacts
+
+    ready, report = plan_import(table, mapping)
+    report.imported = 0
+    company_ids = _companies(store, {r["company"] for _, r in ready if "company" in r}, report)
+    rows = []
+    for _, row in ready:
+        company = row.pop("company", None)
+        if company is not None:
+            row["company_id"] = company_ids[company]
+        rows.append(row)
+    total = len(rows)
+    tick = (lambda done: progress(done, total)) if progress else None
+    result = create_contacts(store, rows, progress=tick)
+    for index, error in result.value.errors:  # already checked; kept in case rules differ
+        report.skipped.append((ready[index - 1][0], error.message))
+    report.skipped.sort(key=lambda item: item[0])
+    report.ids = result.value.ids
+    report.imported = len(result.value.ids)
+    _merge(report.changes, result.changes)
+    return report
+
+
+def _companies(store: Store, names: set[str], report: ImportReport) -> dict[str, str]:
+    from crm_desktop.services.companies import find_or_create_company
+
+    if not names:
+        return {}
+    with store.write() as tx:
+        ids = {name: find_or_create_company(tx, name) for name in sorted(names)}
+    _merge(report.changes, tx.changes)
+    return ids
+
+
+def _merge(into: ChangeSet, changes: ChangeSet) -> None:
+    for kind in ("created", "updated", "deleted"):
+        for entity, ids in getattr(changes, kind).items():
+            getattr(into, kind)[entity].update(ids)
