@@ -43,6 +43,11 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
 def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
     """Open (or create) the store in `data_dir` and run the main window; the exit code."""
+    from crm_desktop.views.store_opening import open_or_create, start_opening
+
+    # A store that opens without asking starts opening at once (its KDF and
+    # imports overlap with the GUI's start-up); the window's modules load meanwhile.
+    early = start_opening(data_dir)
     app = make_application(argv)
     settings = QSettings()
     from crm_desktop.views.i18n import install_translations
@@ -50,9 +55,9 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
 
     install_translations(app, _setting(settings, "ui/language"))
     apply_theme(app, _setting(settings, "ui/theme") or "system")
-    from crm_desktop.views.store_opening import open_or_create
-
-    store = open_or_create(data_dir, None)
+    if early is not None:
+        _import_window_modules()
+    store = open_or_create(data_dir, None, early=early)
     if store is None:  # the person cancelled the welcome or unlock
         return 0
     from crm_desktop.views.context import AppContext
@@ -77,6 +82,14 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
         runner.wait_idle()
         runner.stop()
         store.close()
+
+
+def _import_window_modules() -> None:
+    """Load what the main window shows first, while the store opens on its thread."""
+    from importlib import import_module
+
+    for name in ("main_window", "contacts_view", "reminders", "runner"):
+        import_module(f"crm_desktop.views.{name}")
 
 
 def _setting(settings: QSettings, key: str) -> str | None:

@@ -19,16 +19,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from crm_desktop.errors import StoreError
-from crm_desktop.store.engine import Store, open_store
 from crm_desktop.store.files import DB_FILENAME, read_manifest
 from crm_desktop.store.keys import KeySource, passphrase_from_env
 from crm_desktop.views.messages import error_text
+
+if TYPE_CHECKING:
+    from crm_desktop.store.engine import Store
 
 BUSY_DIALOG_DELAY_MS = 400  # a fast open shows no flash of a dialog
 
@@ -80,6 +82,71 @@ class BackgroundTask(QObject):
         self.finished.emit(result, error)
 
 
+class EarlyOpen:
+    """A store being opened on a thread of its own from the very start of the app.
+
+    Opening needs sqlalchemy (imported on that thread) and, for a passphrase,
+    a KDF: both overlap with the GUI thread's own start-up. `open_or_create`
+    takes the outcome where it would otherwise open the store itself.
+    """
+
+    def __init__(self, data_dir: Path, passphrase: str | None) -> None:
+        self.data_dir = data_dir
+        self.passphrase = passphrase
+        self.taken = False  # `open_or_create` used the outcome
+        self._outcome: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._run, name="store-open-early", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome["result"] = _open(self.data_dir, self.passphrase)
+        except BaseException as exc:  # re-raised on the thread that takes the outcome
+            self._outcome["error"] = exc
+
+    def result(self) -> Store:
+        """The open store (waiting for it), or the error opening raised."""
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]  # type: ignore[no-any-return]
+
+    def matches(self, data_dir: Path, passphrase: str | None) -> bool:
+        return self.data_dir == data_dir and self.passphrase == passphrase
+
+    def discard(self) -> None:
+        """Close the store if it opened: its outcome is not used."""
+        self._thread.join()
+        store = self._outcome.get("result")
+        if store is not None:
+            store.close()
+
+
+def start_opening(data_dir: Path) -> EarlyOpen | None:
+    """Start opening the store of `data_dir` now if that will need nobody's input.
+
+    That is an existing store keyed from the keychain, or locked with a
+    passphrase that ``CRM_PASSPHRASE`` gives; else None (nothing started).
+    """
+    data_dir = Path(data_dir)
+    try:
+        if not store_exists(data_dir):
+            return None
+        if not uses_passphrase(data_dir):
+            return EarlyOpen(data_dir, None)
+    except Exception:  # a damaged manifest, say: reported by `open_or_create`
+        return None
+    from_env = passphrase_from_env()
+    return EarlyOpen(data_dir, from_env) if from_env else None
+
+
+def _open(data_dir: Path, passphrase: str | None) -> Store:
+    from crm_desktop.store.engine import open_store
+
+    provider = None if passphrase is None else (lambda _creating: passphrase)
+    return open_store(data_dir, passphrase=provider, create=False)
+
+
 def store_exists(data_dir: Path) -> bool:
     return (data_dir / DB_FILENAME).exists()
 
@@ -95,14 +162,30 @@ def open_or_create(
     parent_widget: QWidget | None = None,
     *,
     use_keychain: bool | None = None,
+    early: EarlyOpen | None = None,
 ) -> Store | None:
     """The open store of `data_dir`, after unlocking or first-run setup; None if the user quit.
 
     Args:
         use_keychain: for a new store, force (True) or forbid (False) the OS
             keychain; None uses it where a real one is available.
+        early: the opening `start_opening` started, used where it opens the
+            store as this would (else its store is closed).
     """
     data_dir = Path(data_dir)
+    try:
+        return _open_or_create(data_dir, parent_widget, use_keychain, early)
+    finally:
+        if early is not None and not early.taken:
+            early.discard()
+
+
+def _open_or_create(
+    data_dir: Path,
+    parent_widget: QWidget | None,
+    use_keychain: bool | None,
+    early: EarlyOpen | None,
+) -> Store | None:
     try:
         if not store_exists(data_dir):
             from crm_desktop.views.welcome import WelcomeWizard
@@ -111,20 +194,20 @@ def open_or_create(
             wizard.exec()
             return wizard.store
         if uses_passphrase(data_dir):
-            return _unlock(data_dir, parent_widget)
-        return _open_behind_busy_dialog(parent_widget, data_dir, None)
+            return _unlock(data_dir, parent_widget, early)
+        return _open_behind_busy_dialog(parent_widget, data_dir, None, early)
     except StoreError as exc:  # keychain key missing, damaged manifest, newer schema...
         show_store_error(parent_widget, exc)
         return None
 
 
-def _unlock(data_dir: Path, parent: QWidget | None) -> Store | None:
+def _unlock(data_dir: Path, parent: QWidget | None, early: EarlyOpen | None) -> Store | None:
     """A passphrase store: opened with ``CRM_PASSPHRASE`` if set and right, else asked for."""
     message = None
     from_env = passphrase_from_env()
     if from_env:
         try:
-            return _open_behind_busy_dialog(parent, data_dir, from_env)
+            return _open_behind_busy_dialog(parent, data_dir, from_env, early)
         except StoreError as exc:
             if exc.code != "store.wrong_passphrase":
                 raise  # a typed passphrase would not help either
@@ -137,13 +220,16 @@ def _unlock(data_dir: Path, parent: QWidget | None) -> Store | None:
 
 
 def _open_behind_busy_dialog(
-    parent: QWidget | None, data_dir: Path, passphrase: str | None
+    parent: QWidget | None, data_dir: Path, passphrase: str | None, early: EarlyOpen | None
 ) -> Store:
-    provider = None if passphrase is None else (lambda _creating: passphrase)
+    work: Callable[[], Store]
+    if early is not None and early.matches(data_dir, passphrase):
+        early.taken = True
+        work = early.result
+    else:
+        work = lambda: _open(data_dir, passphrase)  # noqa: E731
     return run_with_busy_dialog(
-        parent,
-        QCoreApplication.translate("StoreOpening", "Opening the store…"),
-        lambda: open_store(data_dir, passphrase=provider, create=False),
+        parent, QCoreApplication.translate("StoreOpening", "Opening the store…"), work
     )
 
 

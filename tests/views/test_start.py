@@ -22,7 +22,7 @@ from crm_desktop.services.pipelines import list_pipelines
 from crm_desktop.services.queries import ContactQuery
 from crm_desktop.store.engine import open_store
 from crm_desktop.store.keys import PASSPHRASE_ENV, KeySource
-from crm_desktop.views.store_opening import open_or_create
+from crm_desktop.views.store_opening import open_or_create, start_opening
 from crm_desktop.views.unlock import UnlockDialog
 from crm_desktop.views.welcome import WelcomeWizard, passphrase_strength
 from tests.conftest import PASSPHRASE
@@ -207,11 +207,14 @@ def test_open_or_create_unlocks_a_passphrase_store(qtbot, data_dir, monkeypatch)
     store.close()
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["at-open", "started-early"])
 def test_open_or_create_uses_the_passphrase_from_the_environment(
-    qtbot, data_dir, monkeypatch
+    qtbot, data_dir, monkeypatch, early
 ) -> None:
     _make_passphrase_store(data_dir)
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    started = start_opening(data_dir) if early else None
+    assert (started is not None) == early
     asked: list[str] = []
 
     def refuse_dialogs() -> None:  # the unlock dialog must not appear
@@ -222,18 +225,22 @@ def test_open_or_create_uses_the_passphrase_from_the_environment(
         QTimer.singleShot(20, refuse_dialogs)
 
     QTimer.singleShot(0, refuse_dialogs)
-    store = open_or_create(data_dir)
+    store = open_or_create(data_dir, early=started)
     assert not asked
+    if started is not None:
+        assert started.taken and store is started.result()
     assert store is not None and store.key_source is KeySource.PASSPHRASE
     store.close()
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["at-open", "started-early"])
 def test_a_wrong_passphrase_in_the_environment_asks_with_the_message(
-    qtbot, data_dir, monkeypatch
+    qtbot, data_dir, monkeypatch, early
 ) -> None:
     _make_passphrase_store(data_dir)
     before = _snapshot(data_dir)
     monkeypatch.setenv(PASSPHRASE_ENV, "not the passphrase")
+    started = start_opening(data_dir) if early else None
     shown: list[str] = []
 
     def answer() -> None:
@@ -247,10 +254,21 @@ def test_a_wrong_passphrase_in_the_environment_asks_with_the_message(
         dialog.unlock_button.click()
 
     QTimer.singleShot(0, answer)
-    store = open_or_create(data_dir)
+    store = open_or_create(data_dir, early=started)
     assert shown and "Wrong passphrase" in shown[0]
     assert store is not None and store.key_source is KeySource.PASSPHRASE
     store.close()
+
+
+def test_opening_starts_early_only_when_nobody_is_asked(data_dir, monkeypatch) -> None:
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    assert start_opening(data_dir) is None  # no store: the welcome wizard
+    _make_passphrase_store(data_dir)
+    assert start_opening(data_dir) is None  # the unlock dialog asks
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    started = start_opening(data_dir)
+    assert started is not None
+    started.discard()  # not taken: its store is closed
 
 
 @pytest.mark.skipif(
