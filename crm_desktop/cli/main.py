@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from crm_desktop import APP_NAME, __version__
 from crm_desktop.cli import commands, contact, sync_commands
+from crm_desktop.cli.backup_cmd import register as register_backup
 from crm_desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from crm_desktop.cli.export_cmd import register as register_export
 from crm_desktop.cli.import_cmd import register as register_import
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_commands.register(subcommands, common)
     register_export(subcommands, common)
     register_import(subcommands, common)
+    register_backup(subcommands, common)
     parser.set_defaults(handler=commands.gui, parser=parser)
     return parser
 
