@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -44,6 +43,7 @@ from crm_desktop.views.activities_model import (
 )
 from crm_desktop.views.contact_picker import ContactPicker
 from crm_desktop.views.context import AppContext
+from crm_desktop.views.form_fields import ErrorLabel
 from crm_desktop.views.jobs import Jobs
 from crm_desktop.views.messages import error_text
 
@@ -153,10 +153,7 @@ class CallDialog(QDialog):
         self.follow_days.setValue(DEFAULT_FOLLOW_UP_DAYS)
         self.follow_days.setSuffix(self.tr(" days"))
         self.follow_days.setEnabled(False)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.hide()
+        self.error = ErrorLabel(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -273,8 +270,7 @@ class CallDialog(QDialog):
         self._show_error(error_text(error))
 
     def _show_error(self, text: str, focus: QWidget | None = None) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.show_error(text)
         if focus is not None:
             focus.setFocus()
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from crm_desktop.services.tasks import create_task
 from crm_desktop.views.call_dialog import DateTimeField
 from crm_desktop.views.contact_picker import ContactPicker
 from crm_desktop.views.context import AppContext
+from crm_desktop.views.form_fields import ErrorLabel
 from crm_desktop.views.jobs import Jobs
 from crm_desktop.views.messages import error_text
 
@@ -80,10 +80,7 @@ class TaskDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.contact = ContactPicker(self._ctx, self)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.hide()
+        self.error = ErrorLabel(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -152,7 +149,6 @@ class TaskDialog(QDialog):
         self._invalid(error_text(error))
 
     def _invalid(self, text: str, focus: QWidget | None = None) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.show_error(text)
         if focus is not None:
             focus.setFocus()
