@@ -11,5 +11,7 @@ KNOWN_REVISIONS = (
     "0003_covering_deal_indexes",
     "0004_deal_reached_position",
     "0005_sync_state",
+    "0006_data_rights",
+    "0007_merges",
 )
 HEAD = KNOWN_REVISIONS[-1]
