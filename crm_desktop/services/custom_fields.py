@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlmodel import col
+from sqlalchemy import Connection
 
 from crm_desktop.domain.enums import CustomFieldEntity, CustomFieldType
-from crm_desktop.domain.models import CustomField, CustomValue
+from crm_desktop.domain.models import CustomField
 from crm_desktop.errors import ValidationError
 from crm_desktop.services import validation as v
+from crm_desktop.services.field_defs import (
+    FieldDef,
+    custom_values,
+    custom_values_many,
+    existing_custom,
+    fields_by_key,
+    filter_value,
+    list_fields,
+    raw_custom_values,
+    typed_value,
+)
 from crm_desktop.services.results import OpResult
 from crm_desktop.store.changes import CUSTOM_PREFIX, WriteTx
 from crm_desktop.store.engine import Store
@@ -87,20 +97,6 @@ def move_field(store: Store, field_id: str, offset: int) -> OpResult[int]:
     return OpResult(target, tx.changes)
 
 
-def list_fields(store: Store, entity: str) -> list[CustomField]:
-    with store.read() as conn:
-        return list(fields_by_key(conn, entity).values())
-
-
-def fields_by_key(conn: Connection, entity: str) -> dict[str, CustomField]:
-    rows = conn.execute(
-        select(CustomField)
-        .where(CustomField.entity == entity)  # type: ignore[arg-type]
-        .order_by(CustomField.position, CustomField.id)  # type: ignore[arg-type]
-    ).mappings()
-    return {row["key"]: CustomField(**row) for row in rows}
-
-
 def clean_custom_values(
     conn: Connection, entity: str, values: Mapping[str, Any], *, creating: bool
 ) -> dict[str, Any]:
@@ -111,7 +107,7 @@ def clean_custom_values(
     for key, definition in fields.items():
         if key not in values and not creating:
             continue
-        value = _typed(definition, values.get(key))
+        value = typed_value(definition, values.get(key))
         if value is None and definition.required:
             raise ValidationError(
                 key, f"{definition.label} is required.", code="validation.required"
@@ -121,85 +117,18 @@ def clean_custom_values(
     return cleaned
 
 
-def filter_value(definition: CustomField, value: Any) -> Any:
-    """`value` (e.g. typed in a filter box) as the field stores it; an invalid value is
-    returned as given (it then matches nothing), a blank one as None (no filter)."""
-    try:
-        return _typed(definition, value)
-    except ValidationError:
-        return value
-
-
-def _typed(definition: CustomField, value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    key = definition.key
-    if definition.type == CustomFieldType.NUMBER:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValidationError(
-                key, f"{definition.label}: '{value}' is not a number.", code="validation.number"
-            ) from None
-        return int(number) if number.is_integer() else number
-    if definition.type == CustomFieldType.DATE:
-        parsed = v.parse_date(key, value)
-        return parsed.isoformat() if parsed else None
-    if definition.type == CustomFieldType.CHOICE:
-        return v.one_of(key, value, tuple(definition.options))
-    return v.optional_text(key, value, 10_000)
-
-
-def custom_values(conn: Connection, record_id: str) -> dict[str, Any]:
-    """A record's custom values keyed by field key."""
-    rows = conn.execute(
-        select(CustomField.key, CustomValue.value)  # type: ignore[call-overload]
-        .join(CustomValue, CustomValue.field_id == CustomField.id)
-        .where(CustomValue.record_id == record_id)
-    )
-    return {key: value for key, value in rows}
-
-
-def custom_values_many(store: Store, record_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Custom values of many records (a page of a list): record id -> {field key: value}."""
-    wanted = sorted(set(record_ids))
-    found: dict[str, dict[str, Any]] = {}
-    with store.read() as conn:
-        for start in range(0, len(wanted), 500):
-            rows = conn.execute(
-                select(CustomValue.record_id, CustomField.key, CustomValue.value)  # type: ignore[call-overload]
-                .join(CustomField, CustomValue.field_id == CustomField.id)
-                .where(col(CustomValue.record_id).in_(wanted[start : start + 500]))
-            )
-            for record_id, key, value in rows:
-                found.setdefault(record_id, {})[key] = value
-    return found
-
-
-def raw_custom_values(conn: Connection, record_id: str) -> dict[str, Any]:
-    """A record's custom values keyed ``cf:<field id>``, as stored (for snapshots and restore)."""
-    rows = conn.execute(
-        select(col(CustomValue.field_id), col(CustomValue.value)).where(
-            col(CustomValue.record_id) == record_id
-        )
-    )
-    return {CUSTOM_PREFIX + field_id: value for field_id, value in rows}
-
-
-def existing_custom(conn: Connection, values: Mapping[str, Any]) -> dict[str, Any]:
-    """`values` without ``cf:`` keys whose field was deleted since (a restore must not fail)."""
-    ids = {k[len(CUSTOM_PREFIX) :] for k in values if k.startswith(CUSTOM_PREFIX)}
-    if not ids:
-        return dict(values)
-    query = select(col(CustomField.id)).where(col(CustomField.id).in_(ids))
-    known = set(conn.execute(query).scalars())
-    return {
-        k: val
-        for k, val in values.items()
-        if not k.startswith(CUSTOM_PREFIX) or k[len(CUSTOM_PREFIX) :] in known
-    }
-
-
 def write_custom(tx: WriteTx, model: Any, record_id: str, values: Mapping[str, Any]) -> None:
     if values:
         tx.update(model, record_id, values)
+
+
+__all__ = [  # the reads live in field_defs; callers may import them from here
+    "FieldDef",
+    "custom_values",
+    "custom_values_many",
+    "existing_custom",
+    "fields_by_key",
+    "filter_value",
+    "list_fields",
+    "raw_custom_values",
+]

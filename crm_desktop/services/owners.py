@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crm_desktop.store.changes import ReplicaState
+    from crm_desktop.store.replica import ReplicaState
 
 USER_ENV = "CRM_USER"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 
 T = TypeVar("T")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from crm_desktop.store.search_index import ENTITY_BANDS, rowid_range
+from crm_desktop.store.search_bands import ENTITY_BANDS, rowid_range
 from crm_desktop.store.search_text import ParsedQuery, parse_query
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -29,18 +29,15 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel, col
 
-from crm_desktop.domain.local import ChangeRecord, LocalMeta
+from crm_desktop.domain.local import ChangeRecord
 from crm_desktop.domain.models import CustomValue
 from crm_desktop.errors import NotFoundError
 from crm_desktop.ids import new_id
+from crm_desktop.store.changeset import CUSTOM_PREFIX, ChangeSet
 from crm_desktop.store.rawsql import insert_rows
+from crm_desktop.store.replica import ReplicaState
 from crm_desktop.store.wire import to_wire
-from crm_desktop.sync.hlc import HybridLogicalClock
 
-if TYPE_CHECKING:
-    from crm_desktop.store.engine import Store
-
-CUSTOM_PREFIX = "cf:"
 LOCAL_COLUMNS = frozenset({"id", "updated_at"})
 
 Row = dict[str, Any]
@@ -89,68 +86,6 @@ def synced_columns(model: type[SQLModel]) -> list[str]:
         for c in table_of(model).columns
         if c.name not in LOCAL_COLUMNS and not c.info.get("derived")
     ]
-
-
-class ReplicaState:
-    """This replica's identity and clock, persisted in `local_meta`."""
-
-    def __init__(
-        self,
-        device_id: str,
-        clock: HybridLogicalClock,
-        pull_cursor: int = 0,
-        user: str | None = None,
-    ):
-        self.device_id = device_id
-        # The signed-in HQ account (None when this store has never signed in).
-        self.user = user
-        self.clock = clock
-        # The server cursor of the last applied pull: each change records it as
-        # what its author had seen, which tells the server "concurrent" apart.
-        self.pull_cursor = pull_cursor
-
-    @classmethod
-    def load(cls, store: Store) -> ReplicaState:
-        with store.engine.connect() as conn, conn.begin():
-            meta = _read_meta(conn)
-        device_id = meta.get("device_id")
-        if device_id is None:  # first open: the only time this needs the write lock
-            writer = store.engine.connect().execution_options(crm_begin="BEGIN IMMEDIATE")
-            with writer as conn, conn.begin():
-                device_id = _read_meta(conn).get("device_id") or new_id()
-                conn.execute(
-                    insert(LocalMeta)
-                    .prefix_with("OR IGNORE")
-                    .values(key="device_id", value=device_id)
-                )
-        clock = HybridLogicalClock(int(meta.get("hlc_last", 0)))
-        return cls(device_id, clock, int(meta.get("pull_cursor", 0)), meta.get("sync_user"))
-
-    def save_clock(self, conn: Connection) -> None:
-        conn.exec_driver_sql(
-            "INSERT INTO local_meta(key, value) VALUES ('hlc_last', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(self.clock.last),),
-        )
-
-
-def _read_meta(conn: Connection) -> dict[str, str]:
-    return {k: v for k, v in conn.execute(select(LocalMeta.key, LocalMeta.value))}  # type: ignore[call-overload]
-
-
-@dataclass
-class ChangeSet:
-    """What a use case changed: entity -> ids, per kind of change. Views refresh from it."""
-
-    created: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    updated: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    deleted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def entities(self) -> set[str]:
-        return set(self.created) | set(self.updated) | set(self.deleted)
-
-    def __bool__(self) -> bool:
-        return bool(self.entities())
 
 
 class WriteTx:

@@ -51,8 +51,7 @@ class Store:
         self.engine = engine
         self.key_source = key_source
         self.store_id = store_id
-        import crm_desktop.store.indexes  # noqa: F401  (derived-data hooks)
-        from crm_desktop.store.changes import ReplicaState
+        from crm_desktop.store.replica import ReplicaState
 
         self.replica = ReplicaState.load(self)
 
@@ -83,6 +82,8 @@ class Store:
         `foreign_keys` off: a page may hold a contact before its company, and
         a record may point at one this user may not see.
         """
+        # The ORM and the derived-data hooks load with the first write, not at open.
+        import crm_desktop.store.indexes  # noqa: F401
         from crm_desktop.store.changes import WriteTx
 
         try:

@@ -7,4 +7,4 @@ import crm_desktop.domain.models  # noqa: F401  (registers the tables)
 
 metadata = SQLModel.metadata
 
-FTS_TABLE = "search_fts"
+from crm_desktop.store.search_bands import FTS_TABLE  # noqa: E402,F401

@@ -21,11 +21,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from crm_desktop.store.changes import Row, WriteTx, on_written
-from crm_desktop.store.schema import FTS_TABLE
+from crm_desktop.store.search_bands import FTS_TABLE, rowid_range
 from crm_desktop.store.search_text import DocTexts, company_texts, contact_texts
 
-BAND_BITS = 40
-ENTITY_BANDS = {"contact": 1, "company": 2}
 REBUILD_BATCH = 2000
 
 _CONTACT_COLUMNS = (
@@ -55,12 +53,6 @@ _COMPANY_COLUMNS = (
 _JSON_COLUMNS = frozenset({"phones", "emails", "tags"})
 
 _Doc = tuple[str, DocTexts]  # (record_id, what it contributes to the index)
-
-
-def rowid_range(entity: str) -> tuple[int, int]:
-    """The (first, last) rowid a search document of `entity` can have."""
-    band = ENTITY_BANDS[entity]
-    return band << BAND_BITS, ((band + 1) << BAND_BITS) - 1
 
 
 # -- hooks -----------------------------------------------------------------------

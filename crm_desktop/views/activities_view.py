@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.domain.enums import ActivityKind, CallOutcome
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.activities_model import (
     KIND_LABELS,
     OUTCOME_LABELS,

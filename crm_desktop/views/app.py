@@ -29,6 +29,9 @@ EXIT_WHEN_SHOWN_ENV = "CRM_EXIT_WHEN_SHOWN"
 SHOWN_MARKER = "shown"
 
 
+REMINDERS_START_DELAY_MS = 2000
+
+
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -71,7 +74,8 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
     reminders = Reminders(ctx, window)
     reminders.notify.connect(lambda text: window.statusBar().showMessage(text, 15_000))
     reminders.open_tasks.connect(lambda: window.show_section("tasks"))
-    reminders.start()
+    # The first check loads the task services (and the ORM) on the worker: after the first paint.
+    QTimer.singleShot(REMINDERS_START_DELAY_MS, reminders.start)
     if os.environ.get(EXIT_WHEN_SHOWN_ENV):
         _exit_when_shown(app, window)
     window.show()

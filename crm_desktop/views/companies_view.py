@@ -44,7 +44,7 @@ from crm_desktop.services.companies import (
     list_companies,
 )
 from crm_desktop.services.search import search
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.store.engine import Store
 from crm_desktop.views.company_editor import CompanyEditor, CompanyEdits, load_company_editor_data
 from crm_desktop.views.company_page import CompanyPage

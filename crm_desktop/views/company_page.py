@@ -32,7 +32,7 @@ from crm_desktop.services.activities import TimelineItem, timeline
 from crm_desktop.services.companies import CompanyDeal, company_deals, get_company
 from crm_desktop.services.custom_fields import custom_values_many, list_fields
 from crm_desktop.services.queries import ContactFilter, contact_rows
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.store.engine import Store
 from crm_desktop.views.contact_detail import LINK_FLAGS, link
 from crm_desktop.views.contact_model import ContactTableModel, IdRole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.errors import NotFoundError
-from crm_desktop.services.activities import TimelineItem, timeline
-from crm_desktop.services.contacts import ContactDetail as ContactRecord
-from crm_desktop.services.contacts import get_contact
-from crm_desktop.services.custom_fields import list_fields
-from crm_desktop.store.changes import ChangeSet
-from crm_desktop.store.engine import Store
+from crm_desktop.services.field_defs import list_fields
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.context import AppContext
 from crm_desktop.views.messages import error_text
 from crm_desktop.views.timeline import TimelineList
+
+if TYPE_CHECKING:
+    from crm_desktop.services.activities import TimelineItem
+    from crm_desktop.services.contacts import ContactDetail as ContactRecord
+    from crm_desktop.store.engine import Store
 
 TIMELINE_LIMIT = 100
 # Changes to these may show in a contact's timeline.
@@ -47,7 +48,10 @@ class _Loaded:
 
 
 def _load(store: Store, contact_id: str) -> _Loaded:
-    """Runs on the worker."""
+    """Runs on the worker (which also loads the ORM these services use, off the GUI thread)."""
+    from crm_desktop.services.activities import timeline
+    from crm_desktop.services.contacts import get_contact
+
     record = get_contact(store, contact_id)
     labels = {f.key: f.label for f in list_fields(store, "contact")}
     return _Loaded(record, labels, timeline(store, contact_id=contact_id, limit=TIMELINE_LIMIT))

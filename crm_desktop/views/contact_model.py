@@ -34,7 +34,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from crm_desktop.services.custom_fields import custom_values_many, list_fields
+from crm_desktop.services.field_defs import custom_values_many, list_fields
 from crm_desktop.services.queries import (
     ANCHOR_STEP,
     ContactFilter,
@@ -44,7 +44,7 @@ from crm_desktop.services.queries import (
     custom_matches,
 )
 from crm_desktop.services.search import search
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.context import AppContext
 
 PAGE_SIZE = 100

@@ -6,7 +6,7 @@ detail pane refresh from `runner.changed`, not from the command.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,22 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.domain.enums import CustomFieldType
-from crm_desktop.services.custom_fields import filter_value, list_fields
+from crm_desktop.services.field_defs import filter_value, list_fields
 from crm_desktop.services.queries import ContactFilter, contact_owners
 from crm_desktop.services.tags import list_tags
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.company_picker import CompanyPicker
 from crm_desktop.views.contact_detail import ContactDetail
-from crm_desktop.views.contact_editor import ContactEditor, ContactEdits, load_editor_data
 from crm_desktop.views.contact_model import DEFAULT_COLUMNS, SEARCH_LIMIT, ContactTableModel
 from crm_desktop.views.context import AppContext
 from crm_desktop.views.form_fields import ErrorLabel
 from crm_desktop.views.messages import error_text
-from crm_desktop.views.undo_commands import (
-    CreateContactCommand,
-    DeleteContactCommand,
-    EditContactCommand,
-)
+
+if TYPE_CHECKING:
+    # The editor and the undo commands need the ORM-backed services: they load
+    # when first used, not at start-up.
+    from crm_desktop.views.contact_editor import ContactEditor, ContactEdits
 
 SEARCH_DEBOUNCE_MS = 200
 CUSTOM_DEBOUNCE_MS = 300
@@ -235,6 +234,8 @@ class ContactsView(QWidget):
             "Delete {0}? Their tasks and activities are deleted too; deals are kept."
         ).format(name)
         if self.confirm(self.tr("Delete contact"), question):
+            from crm_desktop.views.undo_commands import DeleteContactCommand
+
             self._ctx.undo_stack.push(
                 DeleteContactCommand(self._ctx, contact_id, name=name, on_error=self.show_error)
             )
@@ -257,10 +258,12 @@ class ContactsView(QWidget):
     def _open_editor(self, contact_id: str | None) -> None:
         store = self._ctx.store
         self._ctx.runner.submit(
-            lambda: load_editor_data(store, contact_id), self._show_editor, self.show_error
+            lambda: _load_editor_data(store, contact_id), self._show_editor, self.show_error
         )
 
     def _show_editor(self, data: Any) -> None:
+        from crm_desktop.views.contact_editor import ContactEditor
+
         if self.editor is not None:
             self.editor.deleteLater()
         self.editor = ContactEditor(self._ctx, data, self)
@@ -268,6 +271,8 @@ class ContactsView(QWidget):
         self.editor.open()
 
     def _save(self, editor: ContactEditor, edits: ContactEdits) -> None:
+        from crm_desktop.views.undo_commands import CreateContactCommand, EditContactCommand
+
         self.error_label.show_error("")
         if editor.contact_id is None:
             command: Any = CreateContactCommand(
@@ -482,3 +487,10 @@ class ContactsView(QWidget):
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.entities() & {"tag", "custom_field"} or changes.created.get("contact"):
             self._load_filters()
+
+
+def _load_editor_data(store: Any, contact_id: str | None) -> Any:
+    """Runs on the worker, which so also loads the editor's modules off the GUI thread."""
+    from crm_desktop.views.contact_editor import load_editor_data
+
+    return load_editor_data(store, contact_id)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.errors import CrmError, ValidationError
 from crm_desktop.services import custom_fields
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.context import AppContext
 from crm_desktop.views.icons import icon
 from crm_desktop.views.jobs import Jobs

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
-from crm_desktop.domain.models import Task
-from crm_desktop.services.tasks import due_reminders
-from crm_desktop.views.activities_model import format_when
 from crm_desktop.views.context import AppContext
 from crm_desktop.views.jobs import Jobs
+
+if TYPE_CHECKING:
+    from crm_desktop.domain.models import Task
+    from crm_desktop.store.engine import Store
 
 INTERVAL_MS = 30_000
 SETTINGS_KEY = "reminders/since"
@@ -81,7 +83,7 @@ class Reminders(QObject):
         self._checking = True
         store, now, since = self._ctx.store, self._clock(), self._since
         self._jobs.submit(
-            lambda: due_reminders(store, now, since),
+            lambda: _due_reminders(store, now, since),
             lambda tasks: self._due(tasks, now),
             self._failed,
         )
@@ -115,6 +117,8 @@ class Reminders(QObject):
             self.notify.emit(f"{title}: {'; '.join(lines)}")
 
     def _line(self, task: Task) -> str:
+        from crm_desktop.views.activities_model import format_when
+
         if task.due_at is None:
             return task.title
         return self.tr("{0} (due {1})").format(task.title, format_when(task.due_at))
@@ -142,3 +146,10 @@ class Reminders(QObject):
         tray.activated.connect(lambda _reason: self.open_tasks.emit())
         tray.show()
         return tray
+
+
+def _due_reminders(store: Store, now: datetime, since: datetime) -> list[Task]:
+    """Runs on the worker; the task services (and the ORM) load there, not at start-up."""
+    from crm_desktop.services.tasks import due_reminders
+
+    return due_reminders(store, now, since)

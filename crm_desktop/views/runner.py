@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 
 log = logging.getLogger(__name__)
 

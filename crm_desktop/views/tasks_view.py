@@ -44,7 +44,7 @@ from crm_desktop.services.tasks import (
     reopen_task,
     upcoming,
 )
-from crm_desktop.store.changes import ChangeSet
+from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.store.engine import Store
 from crm_desktop.views.activities_model import format_when
 from crm_desktop.views.context import AppContext

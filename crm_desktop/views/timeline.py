@@ -7,11 +7,13 @@ limit), so a plain list widget is the right tool here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from crm_desktop.services.activities import TimelineItem
+if TYPE_CHECKING:
+    from crm_desktop.services.activities import TimelineItem
 
 _CONTEXT = "Timeline"
 KIND_NAMES = {

@@ -27,7 +27,7 @@ from PySide6.QtGui import QUndoCommand
 from crm_desktop.services import companies, contacts
 from crm_desktop.services.custom_fields import list_fields
 from crm_desktop.services.results import OpResult
-from crm_desktop.store.changes import CUSTOM_PREFIX
+from crm_desktop.store.changeset import CUSTOM_PREFIX
 from crm_desktop.views.context import AppContext
 
 ErrorSink = Callable[[BaseException], None]

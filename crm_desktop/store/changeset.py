@@ -1,0 +1,24 @@
+"""What a use case changed, as views and the runner see it (no ORM imports)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# Custom field values travel in change rows as fields named "cf:<key>".
+CUSTOM_PREFIX = "cf:"
+
+
+@dataclass
+class ChangeSet:
+    """What a use case changed: entity -> ids, per kind of change. Views refresh from it."""
+
+    created: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    updated: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    deleted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def entities(self) -> set[str]:
+        return set(self.created) | set(self.updated) | set(self.deleted)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities())
