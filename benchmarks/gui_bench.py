@@ -134,6 +134,9 @@ def _fmt(values: list[float]) -> str:
 def _child_env(config: Path) -> dict[str, str]:
     env = stores.env_with_passphrase()
     env["CRM_EXIT_WHEN_SHOWN"] = "1"
+    # An installed app runs from compiled bytecode (pip and the bundle write it);
+    # without this, the warm-up run could not cache it and every run would compile.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["XDG_CONFIG_HOME"] = str(config)
     if not env.get("QT_QPA_PLATFORM"):
         env["QT_QPA_PLATFORM"] = "offscreen"
