@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python tools/update_translations.py           # merge new strings into the .ts
     python tools/update_translations.py --check   # list strings still untranslated
     python tools/update_translations.py --prune   # also drop strings no view uses
+    python tools/update_translations.py --fill zh.tsv  # also take translations from a table
 
 Qt's ``lupdate`` (shipped with PySide6) extracts every ``self.tr(...)``,
 ``QCoreApplication.translate(...)`` and ``QT_TRANSLATE_NOOP(...)`` and merges
@@ -88,6 +89,45 @@ def untranslated(ts_file: Path = TS_FILE) -> list[tuple[str, str]]:
     return missing
 
 
+def read_table(path: Path) -> dict[tuple[str, str], str]:
+    """Translations from a tab-separated table: context, source, translation per line.
+
+    ``\\n`` in a cell stands for a line break (a cell cannot hold one).
+    """
+    table: dict[tuple[str, str], str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 3:
+            raise SystemExit(f"{path}:{number}: expected context<TAB>source<TAB>translation")
+        context, source, translation = (cell.replace("\\n", "\n") for cell in cells)
+        table[(context, source)] = translation
+    return table
+
+
+def fill(ts_file: Path, table: dict[tuple[str, str], str]) -> int:
+    """Translate the unfinished messages of `ts_file` found in `table`; how many were."""
+    tree = ET.parse(ts_file)
+    filled = 0
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is None or translation.get("type") != "unfinished":
+                continue
+            text = table.get((name, message.findtext("source") or ""))
+            if text:
+                translation.text = text
+                del translation.attrib["type"]
+                filled += 1
+    body = ET.tostring(tree.getroot(), encoding="unicode")
+    ts_file.write_text(
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n{body}\n', encoding="utf-8"
+    )
+    return filled
+
+
 def check() -> list[tuple[str, str]]:
     """Strings in the views that the committed .ts does not translate (the .ts is not changed)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,11 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only list untranslated strings")
     parser.add_argument("--prune", action="store_true", help="drop strings no view uses")
+    parser.add_argument(
+        "--fill", type=Path, nargs="*", default=[], help="tables of translations to take"
+    )
     args = parser.parse_args(argv)
     if args.check:
         missing = check()
     else:
         run_lupdate(prune=args.prune)
+        table: dict[tuple[str, str], str] = {}
+        for path in args.fill:
+            table.update(read_table(path))
+        if table:
+            print(f"translated {fill(TS_FILE, table)} string(s) from the tables")
         missing = untranslated()
         print(f"updated {TS_FILE.relative_to(ROOT)}")
     for context, source in missing:
