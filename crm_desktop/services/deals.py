@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, select, text, tuple_
 from sqlmodel import col
 
 from crm_desktop.domain.enums import DealStatus
@@ -41,6 +41,7 @@ from crm_desktop.services.pipelines import (
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import Row, WriteTx, table_of
+from crm_desktop.store.derived import touch_last_activity
 from crm_desktop.store.engine import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -359,7 +360,11 @@ def _reopen_stage(conn: Connection, deal: Row) -> Row:
 
 # -- create / update / delete ------------------------------------------------------
 def create_deal(
-    store: Store, values: Mapping[str, Any], custom: Mapping[str, Any] | None = None
+    store: Store,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
+    *,
+    deal_id: str | None = None,
 ) -> OpResult[str]:
     """Create a deal; returns its id.
 
@@ -370,6 +375,8 @@ def create_deal(
             ``company_id`` (default: the contact's company); ``contact_id``;
             ``owner``; ``notes``; ``tags``; ``lost_reason`` (when created lost).
         custom: custom field values by field key.
+        deal_id: bring back a deleted deal under its old id (the redo of an
+            undone create), written as a `restore` change.
     """
     row = clean_deal(values, creating=True)
     row.setdefault("owner", current_user(store.replica))
@@ -381,15 +388,18 @@ def create_deal(
         row.update(_status_values(stage, None, row.pop("lost_reason", None), tx.now))
         row.update(clean_custom_values(tx.conn, "deal", custom or {}, creating=True))
         ensure_tags(tx, set(row.get("tags") or ()))
-        deal_id = tx.insert(
-            Deal,
-            {
-                **row,
-                "pipeline_id": stage["pipeline_id"],
-                "stage_id": stage["id"],
-                "stage_entered_at": tx.now,
-            },
-        )
+        record = {
+            **row,
+            "pipeline_id": stage["pipeline_id"],
+            "stage_id": stage["id"],
+            "stage_entered_at": tx.now,
+        }
+        if deal_id:
+            if tx.conn.execute(select(col(Deal.id)).where(col(Deal.id) == deal_id)).first():
+                raise ConflictingStateError("deal.exists", "That deal already exists.")
+            deal_id = tx.restore(Deal, {**record, "id": deal_id})
+        else:
+            deal_id = tx.insert(Deal, record)
         # The first history row: the funnel counts the stage a deal starts in as reached.
         _record_move(tx, deal_id, None, stage["id"])
     return OpResult(deal_id, tx.changes)
@@ -412,6 +422,10 @@ def update_deal(
         row.update(clean_custom_values(tx.conn, "deal", custom or {}, creating=False))
         ensure_tags(tx, set(row.get("tags") or ()))
         old.update(tx.update(Deal, deal_id, row))
+        if old:
+            # An edit is a sign of life, as an activity is: it resets the stale mark
+            # (derived and local, so a sync pulling the deal does not reset it).
+            touch_last_activity(tx, Deal, deal_id, tx.now)
     return OpResult(old, tx.changes)
 
 
@@ -542,3 +556,345 @@ def list_deals(
     query = query.limit(limit)
     with store.read() as conn:
         return [Deal(**r) for r in conn.execute(query).mappings()]
+
+
+def validate_deal(
+    store: Store,
+    values: Mapping[str, Any],
+    custom: Mapping[str, Any] | None = None,
+    *,
+    creating: bool,
+) -> dict[str, Any]:
+    """Check what the deal editor would save, writing nothing.
+
+    Raises:
+        ValidationError: naming the field at fault (as create/update would).
+    """
+    row = clean_deal(values, creating=creating)
+    with store.read() as conn:
+        _check_links(conn, row)
+        if "stage_id" in row or "pipeline_id" in row:
+            stage = _target_stage(conn, row.get("pipeline_id"), row.get("stage_id"))
+            if stage["is_lost"] and not row.get("lost_reason"):
+                raise ValidationError(
+                    "lost_reason", "Say why the deal was lost.", code="validation.required"
+                )
+        clean_custom_values(conn, "deal", custom or {}, creating=creating)
+    return row
+
+
+def deal_owners(store: Store) -> list[str]:
+    """The distinct owners of deals, sorted (the board's owner filter)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(col(Deal.owner)).where(col(Deal.owner).is_not(None)).distinct()
+        ).scalars()
+        return sorted(str(owner) for owner in rows)
+
+
+# -- the funnel board ------------------------------------------------------------------
+CLOSE_PERIODS = (
+    "overdue",
+    "this_week",
+    "this_month",
+    "next_month",
+    "this_quarter",
+    "this_year",
+    "no_date",
+)
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: by owner, expected close date range, and text.
+
+    `close_from`/`close_to` are inclusive; `no_close_date` keeps only deals
+    without an expected close date. `text` matches title, company or contact.
+    """
+
+    owner: str | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+    no_close_date: bool = False
+    text: str | None = None
+
+
+def close_period(period: str | None, today: date) -> BoardFilter:
+    """The expected-close filter of a named period (`CLOSE_PERIODS`; None: any date)."""
+    if not period:
+        return BoardFilter()
+    period = v.one_of("period", period, CLOSE_PERIODS)
+    if period == "overdue":
+        return BoardFilter(close_to=today - timedelta(days=1))
+    if period == "no_date":
+        return BoardFilter(no_close_date=True)
+    if period == "this_week":
+        start = today - timedelta(days=today.weekday())
+        return BoardFilter(close_from=start, close_to=start + timedelta(days=6))
+    if period == "this_year":
+        return BoardFilter(close_from=date(today.year, 1, 1), close_to=date(today.year, 12, 31))
+    if period == "this_quarter":
+        first = 3 * ((today.month - 1) // 3) + 1
+        start = date(today.year, first, 1)
+        return BoardFilter(close_from=start, close_to=_month_end(start, 2))
+    month = date(today.year, today.month, 1)
+    if period == "next_month":
+        month = _month_end(month, 0) + timedelta(days=1)
+    return BoardFilter(close_from=month, close_to=_month_end(month, 0))
+
+
+def _month_end(first: date, months_after: int) -> date:
+    """The last day of the month `months_after` months after `first`'s month."""
+    index = first.year * 12 + first.month - 1 + months_after + 1
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
+
+
+@dataclass(slots=True)
+class BoardCard:
+    """One open deal as the board draws it."""
+
+    id: str
+    title: str
+    stage_id: str
+    company_name: str | None
+    contact_name: str | None
+    owner: str | None
+    value_cents: int
+    currency: str
+    expected_close: date | None
+    days_in_stage: int
+    stale: bool  # no activity, edit or move for the stage's stale_days (as reports.stale_deals)
+    overdue: bool  # expected close date has passed
+
+
+@dataclass(slots=True)
+class MoneyTotal:
+    currency: str
+    value_cents: int
+    weighted_cents: int
+
+
+@dataclass
+class BoardColumn:
+    """An open stage with its (filtered) open deals and their totals per currency."""
+
+    stage_id: str
+    name: str
+    probability: int
+    stale_days: int | None
+    cards: list[BoardCard]
+    totals: list[MoneyTotal]
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+
+@dataclass
+class ClosedSummary:
+    """Won (or lost) deals of the pipeline matching the filter: the board's drop areas."""
+
+    stage_id: str | None  # the pipeline's won/lost stage; None: closed in place
+    name: str | None
+    count: int = 0
+    totals: list[MoneyTotal] = field(default_factory=list)
+
+
+@dataclass
+class BoardStage:
+    id: str
+    name: str
+    is_won: bool
+    is_lost: bool
+
+
+@dataclass
+class Board:
+    pipeline_id: str | None
+    pipelines: list[tuple[str, str]]  # (id, name), in order
+    stages: list[BoardStage]  # every stage, in order (the editor's stage list)
+    columns: list[BoardColumn]  # the open stages
+    won: ClosedSummary
+    lost: ClosedSummary
+    owners: list[str]
+
+    @property
+    def card_count(self) -> int:
+        return sum(c.count for c in self.columns)
+
+
+_BOARD_FILTERS = """
+  AND (:owner IS NULL OR d.owner = :owner)
+  AND (:close_from IS NULL OR d.expected_close >= :close_from)
+  AND (:close_to IS NULL OR d.expected_close <= :close_to)
+  AND (:no_date = 0 OR d.expected_close IS NULL)
+  AND (:pattern IS NULL OR d.title LIKE :pattern ESCAPE '\\'
+       OR co.name LIKE :pattern ESCAPE '\\' OR ct.name LIKE :pattern ESCAPE '\\')
+"""
+_BOARD_CARDS = text(
+    """
+SELECT d.id, d.title, d.stage_id, co.name, ct.name, d.owner, d.value_cents, d.currency,
+       d.expected_close,
+       CAST(julianday(:now) - julianday(d.stage_entered_at) AS INTEGER) AS days_in_stage,
+       s.stale_days IS NOT NULL AND julianday(:now) - julianday(MAX(d.stage_entered_at,
+           COALESCE(d.last_activity_at, d.stage_entered_at))) >= s.stale_days,
+       d.expected_close IS NOT NULL AND d.expected_close < :today
+FROM deal d
+JOIN stage s ON s.id = d.stage_id
+LEFT JOIN company co ON co.id = d.company_id
+LEFT JOIN contact ct ON ct.id = d.contact_id
+WHERE d.pipeline_id = :pipeline AND d.status = 'open'
+"""
+    + _BOARD_FILTERS
+    + """
+ORDER BY d.expected_close IS NULL, d.expected_close, d.title, d.id
+"""
+)
+_BOARD_CLOSED = text(
+    """
+SELECT d.status, d.currency, COUNT(*), SUM(d.value_cents)
+FROM deal d
+LEFT JOIN company co ON co.id = d.company_id
+LEFT JOIN contact ct ON ct.id = d.contact_id
+WHERE d.pipeline_id = :pipeline AND d.status IN ('won', 'lost')
+"""
+    + _BOARD_FILTERS
+    + """
+GROUP BY d.status, d.currency ORDER BY d.status, d.currency
+"""
+)
+
+
+def _like(text_filter: str | None) -> str | None:
+    words = (text_filter or "").strip()
+    if not words:
+        return None
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def deal_board(
+    store: Store,
+    pipeline_id: str | None = None,
+    filters: BoardFilter | None = None,
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> Board:
+    """Everything the funnel board shows for one pipeline, in one read.
+
+    Args:
+        pipeline_id: the pipeline (default, or when it no longer exists: the first one).
+        filters: owner, expected close range, text (title, company or contact name).
+        now: the moment days in stage and stale marks are counted from (default: now).
+        today: the local date overdue marks are counted from (default: today).
+    Returns:
+        The pipeline's open stages as columns of open deals (soonest expected
+        close first) with totals per currency, summaries of its won and lost
+        deals, the list of pipelines and the owners to filter by. A store
+        without pipelines gives a board without columns.
+    """
+    wanted = filters or BoardFilter()
+    moment = now or datetime.now(UTC)
+    day = today or date.today()
+    with store.read() as conn:
+        pipelines = [
+            (str(r[0]), str(r[1]))
+            for r in conn.execute(
+                select(col(Pipeline.id), col(Pipeline.name)).order_by(
+                    col(Pipeline.position), col(Pipeline.id)
+                )
+            )
+        ]
+        ids = [p[0] for p in pipelines]
+        chosen = pipeline_id if pipeline_id in ids else (ids[0] if ids else None)
+        owners = [
+            str(o)
+            for o in conn.execute(
+                select(col(Deal.owner)).where(col(Deal.owner).is_not(None)).distinct()
+            ).scalars()
+        ]
+        owners.sort()
+        if chosen is None:
+            empty = ClosedSummary(None, None)
+            return Board(None, pipelines, [], [], empty, ClosedSummary(None, None), owners)
+        stages = stage_rows(conn, chosen)
+        params = {
+            "pipeline": chosen,
+            "now": _sql_time(moment),
+            "today": day.isoformat(),
+            "owner": wanted.owner,
+            "close_from": wanted.close_from.isoformat() if wanted.close_from else None,
+            "close_to": wanted.close_to.isoformat() if wanted.close_to else None,
+            "no_date": int(wanted.no_close_date),
+            "pattern": _like(wanted.text),
+        }
+        cards = [
+            BoardCard(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                int(r[6] or 0),
+                r[7],
+                date.fromisoformat(r[8]) if isinstance(r[8], str) else r[8],
+                max(int(r[9] or 0), 0),
+                bool(r[10]),
+                bool(r[11]),
+            )
+            for r in conn.execute(_BOARD_CARDS, params)
+        ]
+        closed = list(conn.execute(_BOARD_CLOSED, params))
+    by_stage: dict[str, list[BoardCard]] = {s["id"]: [] for s in stages}
+    for card in cards:
+        if card.stage_id in by_stage:
+            by_stage[card.stage_id].append(card)
+    columns = [
+        BoardColumn(
+            s["id"],
+            s["name"],
+            int(s["probability"]),
+            s["stale_days"],
+            by_stage[s["id"]],
+            _totals(by_stage[s["id"]], int(s["probability"])),
+        )
+        for s in stages
+        if is_open_stage(s)
+    ]
+    summaries = {}
+    for status, flag in (("won", "is_won"), ("lost", "is_lost")):
+        stage = next((s for s in stages if s[flag]), None)
+        summary = ClosedSummary(stage["id"] if stage else None, stage["name"] if stage else None)
+        for r in closed:
+            if r[0] == status:
+                summary.count += int(r[2])
+                summary.totals.append(MoneyTotal(r[1], int(r[3] or 0), int(r[3] or 0)))
+        summaries[status] = summary
+    return Board(
+        chosen,
+        pipelines,
+        [BoardStage(s["id"], s["name"], bool(s["is_won"]), bool(s["is_lost"])) for s in stages],
+        columns,
+        summaries["won"],
+        summaries["lost"],
+        owners,
+    )
+
+
+def _totals(cards: list[BoardCard], probability: int) -> list[MoneyTotal]:
+    sums: dict[str, int] = {}
+    for card in cards:
+        sums[card.currency] = sums.get(card.currency, 0) + card.value_cents
+    return [
+        MoneyTotal(currency, cents, (cents * probability + 50) // 100)
+        for currency, cents in sorted(sums.items())
+    ]
+
+
+def _sql_time(moment: datetime) -> str:
+    """A datetime as the store's UTC text (see reports.sql_time)."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -404,3 +404,16 @@ def _move_target(conn: Connection, stage: Row, target_id: str | None) -> Row:
 def _deal_count(conn: Connection, stage_id: str) -> int:
     query = select(func.count()).where(col(Deal.stage_id) == stage_id)
     return int(conn.execute(query).scalar_one())
+
+
+def stage_deal_counts(store: Store, pipeline_id: str) -> dict[str, int]:
+    """How many deals (open or closed) each stage of a pipeline holds; stages without
+    deals are left out. Tells the pipelines editor whether deleting a stage needs a target.
+    """
+    query = (
+        select(col(Deal.stage_id), func.count())
+        .where(col(Deal.pipeline_id) == pipeline_id)
+        .group_by(col(Deal.stage_id))
+    )
+    with store.read() as conn:
+        return {str(stage_id): int(count) for stage_id, count in conn.execute(query)}
