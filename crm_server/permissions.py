@@ -22,7 +22,9 @@ from sqlmodel import col
 
 from crm_server.models import SyncRecord, User
 
-GLOBAL_ENTITIES = frozenset({"pipeline", "stage", "tag", "custom_field"})
+# Erasures hold no personal data (an id, who, when): every device must learn of
+# one, to remove the person wherever a copy is.
+GLOBAL_ENTITIES = frozenset({"pipeline", "stage", "tag", "custom_field", "erasure"})
 
 UserLookup = Callable[[str], "User | None"]
 

@@ -28,8 +28,9 @@ from crm_desktop.sync.protocol import (
     WireChange,
     WireRecord,
 )
-from crm_server import permissions
+from crm_server import erasure, permissions
 from crm_server.models import Device, ServerState, SyncChange, SyncRecord, User
+from crm_server.redirects import redirect_changes
 from crm_server.schema_check import (
     CONFLICT_ENTITY,
     SchemaViolation,
@@ -65,6 +66,7 @@ class _Batch:
     users: dict[str, User | None] = field(default_factory=dict)
     device_users: dict[str, str | None] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    contacts: erasure.ContactLookup | None = None
 
     def next_seq(self) -> int:
         self.server.last_seq += 1
@@ -96,8 +98,10 @@ def push(session: Session, user: User, device: Device, request: PushRequest) -> 
         session, user, device, server, HybridLogicalClock(server.hlc), {}, datetime.now(UTC)
     )
     batch.device_users[device.id] = user.name
-    batch.records = _load_records(session, request.changes)
-    for change in request.changes:
+    # Edits of merged-away records go to their survivors (crm_server.redirects).
+    changes = redirect_changes(session, request.changes)
+    batch.records = _load_records(session, changes)
+    for change in changes:
         if change.change_id in known:
             response.duplicates.append(change.change_id)
             continue
@@ -109,6 +113,9 @@ def push(session: Session, user: User, device: Device, request: PushRequest) -> 
         response.conflicts += _accept(batch, change)
         response.accepted.append(change.change_id)
     _write_back(batch)
+    erased = erasure.erased_contacts(changes, set(response.accepted))
+    if erased:
+        erasure.apply_erasures(session, server, batch.clock, erased)
     server.hlc = batch.clock.last
     session.add(server)
     return response
@@ -207,6 +214,17 @@ def _rejection(batch: _Batch, change: WireChange) -> Rejection | None:
     except ValueError as exc:
         return reject("validation.clock", f"The device clock is far ahead: {exc}.")
     loaded = batch.records.get((change.entity, change.record_id))
+    if batch.contacts is None:
+        batch.contacts = erasure.ContactLookup(batch.session)
+    refused = erasure.rejection(  # an erased person stays erased (crm_server.erasure)
+        change,
+        loaded.state.deleted if loaded else None,
+        loaded is not None,
+        batch.user,
+        batch.contacts,
+    )
+    if refused is not None:
+        return refused
     if loaded is None:
         if change.entity == CONFLICT_ENTITY:
             return reject("validation.conflict", "No such conflict on the server.")

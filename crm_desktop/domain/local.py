@@ -101,3 +101,14 @@ class RecordCount(SQLModel, table=True):
 
     entity: str = Field(primary_key=True)
     count: int = 0
+
+
+class ImportItem(SQLModel, table=True):
+    """A record an import created, so the whole import can be undone as one batch."""
+
+    __tablename__ = "import_item"
+    __table_args__ = (Index("ix_import_item_import", "import_id"),)
+
+    import_id: str = Field(primary_key=True)
+    entity: str = Field(primary_key=True)
+    record_id: str = Field(primary_key=True)

@@ -296,6 +296,65 @@ class SyncConflict(SQLModel, table=True):
     updated_at: datetime
 
 
+class MergeRedirect(SQLModel, table=True):
+    """Where a merged-away record now lives: ``id`` is the merged-away record's id.
+
+    Synced, so every device and the HQ server learn of the merge: the server
+    sends a later (offline) edit of the merged-away record to ``survivor_id``.
+    """
+
+    __tablename__ = "merge_redirect"
+    __table_args__ = (Index("ix_merge_redirect_survivor", "survivor_id"),)
+
+    id: str = Field(primary_key=True)
+    entity: str
+    survivor_id: str
+    owner: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Consent(SQLModel, table=True):
+    """One consent event of a person: given or withdrawn, for a purpose (GDPR / PIPL).
+
+    Append-only: a withdrawal is a new record, so the history of who agreed
+    to what, when and how stays intact; the latest per purpose is the state.
+    """
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_contact", "contact_id", "purpose", "recorded_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    contact_id: str = Field(foreign_key="contact.id")
+    purpose: str
+    status: str  # "given" or "withdrawn"
+    recorded_at: datetime  # when the person gave or withdrew it
+    source: str | None = None  # web form, call, paper, email...
+    notes: str | None = None
+    recorded_by: str | None = None
+    owner: str | None = None  # the contact's owner: who may see it
+    created_at: datetime
+
+
+class Erasure(SQLModel, table=True):
+    """A person erased on request: holds no personal data, only what and who.
+
+    Synced: other devices remove the person when they pull it, and the HQ
+    server scrubs the person's values from its history.
+    """
+
+    __tablename__ = "erasure"
+    __table_args__ = (Index("ix_erasure_record", "record_id"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    entity: str
+    record_id: str
+    erased_by: str | None = None
+    reason: str | None = None
+    removed: dict[str, int] = Field(default_factory=dict, sa_type=JSON)  # entity -> count
+    created_at: datetime
+
+
 SYNCED_MODELS: dict[str, type[SQLModel]] = {
     m.__tablename__: m
     for m in (
@@ -310,6 +369,9 @@ SYNCED_MODELS: dict[str, type[SQLModel]] = {
         Tag,
         CustomField,
         SyncConflict,
+        Consent,
+        Erasure,
+        MergeRedirect,
     )
 }
-APPEND_ONLY_ENTITIES = frozenset({"activity", "deal_stage_history"})
+APPEND_ONLY_ENTITIES = frozenset({"activity", "deal_stage_history", "consent"})

@@ -1,4 +1,5 @@
-"""Import contacts from CSV: read any common export, guess the column mapping, bulk create.
+"""Import contacts from CSV or vCard: read any common export, guess the column mapping,
+check for duplicates, bulk create as one undoable batch.
 
 Row numbers are those a spreadsheet shows: the header is row 1, the first
 data row is row 2 (a quoted cell spanning lines still counts as one row).
@@ -15,16 +16,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crm_desktop.errors import CrmError, ValidationError
+from crm_desktop.errors import CrmError, NotFoundError, ValidationError
+from crm_desktop.ids import new_id
 from crm_desktop.services import validation as v
+from crm_desktop.services.duplicates import (
+    DuplicateIndex,
+    DuplicateMatch,
+    Person,
+    load_index,
+)
+from crm_desktop.services.results import OpResult
+from crm_desktop.services.vcard import VCardFile
 from crm_desktop.store.changes import ChangeSet
 from crm_desktop.store.engine import Store
+from crm_desktop.store.rawsql import insert_rows
 
 MAX_CELL = 1_000_000  # characters; a larger cell makes its row refused
 READ_LIMIT = 16_000_000  # what the csv module may read in one cell, so it can be reported
 SNIFF_BYTES = 64_000
 DELIMITERS = ",;\t|"
 IGNORE = "ignore"
+BATCH = 10_000  # rows per write transaction (fewer commits; progress per batch)
+DUPLICATE_SKIP = "skip"
+DUPLICATE_IMPORT = "import"
+DUPLICATE_CHOICES = (DUPLICATE_SKIP, DUPLICATE_IMPORT)
 FIELD_ALIASES = {"phone": "phones", "email": "emails", "tag": "tags", "-": IGNORE, "": IGNORE}
 
 Progress = Callable[[int, int], None]
@@ -53,22 +68,39 @@ class ImportReport:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     changes: ChangeSet = field(default_factory=ChangeSet)
+    # Rows that look like a stored contact or an earlier row: (row, best matches).
+    duplicates: list[tuple[int, list[DuplicateMatch]]] = field(default_factory=list)
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # vCard properties left out
+    import_id: str | None = None
+    unit: str = "row"  # "card" for a vCard file
 
 
 # -- reading ---------------------------------------------------------------------------
-def read_table(path: str | Path) -> Table:
-    """Read a CSV export, detecting its encoding, delimiter and header row.
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16", "big5", "latin-1")
+
+
+def read_table(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> Table:
+    """Read a CSV export, detecting its encoding, delimiter and header row
+    (`encoding` and `delimiter` override the detection, e.g. from the import wizard).
 
     Raises:
-        CrmError: ``import.unreadable`` when the file is not text or has no header.
+        CrmError: ``import.unreadable`` when the file is not text or has no header, or
+            is not text in the `encoding` given.
     """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CrmError("import.unreadable", f"Cannot read {path}: {exc.strerror}.") from None
-    text, encoding = decode(data, str(path))
-    delimiter = sniff_delimiter(text)
-    return _parse(text, encoding, delimiter, str(path))
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise _unreadable(str(path), f"it is not text in {encoding}") from None
+    else:
+        text, encoding = decode(data, str(path))
+    return _parse(text, encoding, delimiter or sniff_delimiter(text), str(path))
 
 
 def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
@@ -289,11 +321,30 @@ _LIST_SPLIT = re.compile(r"\s*(?::::|[,;；，、\n])\s*")
 
 def build_row(headers: list[str], cells: list[str], mapping: Mapping[str, str]) -> dict[str, Any]:
     """The contact values of one CSV row (``company`` holds the company's name)."""
-    parts: dict[str, list[str]] = {}
-    for header, cell in zip(headers, cells, strict=True):
-        target = mapping.get(header)
-        if target and cell.strip():
-            parts.setdefault(target, []).append(cell.strip())
+    return row_builder(headers, mapping)(cells)
+
+
+def row_builder(
+    headers: list[str], mapping: Mapping[str, str]
+) -> Callable[[list[str]], dict[str, Any]]:
+    """`build_row` for many rows of one table: the mapped columns are found once."""
+    columns = [(i, mapping[h]) for i, h in enumerate(headers) if mapping.get(h)]
+
+    def build(cells: list[str]) -> dict[str, Any]:
+        parts: dict[str, list[str]] = {}
+        for index, target in columns:
+            cell = cells[index].strip()
+            if cell:
+                if target in parts:
+                    parts[target].append(cell)
+                else:
+                    parts[target] = [cell]
+        return _assemble(parts)
+
+    return build
+
+
+def _assemble(parts: dict[str, list[str]]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for target, values in parts.items():
         if target in ("phones", "emails", "tags"):
@@ -327,13 +378,39 @@ def plan_import(
 ) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
     """Check every row without writing: (row number, contact values) ready to create,
     and a report whose `skipped` lists the rows refused. A dry run stops here."""
+    report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
+    build = row_builder(table.headers, mapping)
+    pairs = (
+        (number, build(cells)) for number, cells in zip(table.row_numbers, table.rows, strict=True)
+    )
+    return _clean_rows(pairs, report), report
+
+
+def plan_vcards(cards: VCardFile) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
+    """As `plan_import`, for the cards of a vCard file (numbers are card numbers)."""
+    report = ImportReport(skipped=list(cards.skipped), unit="card")
+    for card in cards.cards:
+        if card.ignored:
+            shown = ", ".join(sorted(set(card.ignored))[:8])
+            report.ignored.append((card.number, f"properties not imported: {shown}"))
+    pairs = ((card.number, dict(card.values)) for card in cards.cards)
+    ready = _clean_rows(pairs, report, where=lambda n: f"card {n}")
+    return ready, report
+
+
+def _clean_rows(
+    pairs: Iterable[tuple[int, dict[str, Any]]],
+    report: ImportReport,
+    where: Callable[[int], str] | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
     from crm_desktop.services.contacts import clean_contact
 
-    report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
     ready: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        values = build_row(table.headers, cells, mapping)
+    national = _national_mobile()
+    for number, values in pairs:
         company = values.pop("company", None)
+        if national and isinstance(values.get("phones"), list):
+            values["phones"] = [national(p) if isinstance(p, str) else p for p in values["phones"]]
         try:
             row = clean_contact(values, creating=True)
             if company is not None:
@@ -344,7 +421,87 @@ def plan_import(
         ready.append((number, row))
     report.skipped.sort(key=lambda item: item[0])
     report.imported = len(ready)
-    return ready, report
+    return ready
+
+
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_PHONE_SEPARATORS = str.maketrans("", "", " -.()\u00a0")
+
+
+def _national_mobile() -> Callable[[str], str] | None:
+    """For the default region CN: "138 1234 5678" -> "+8613812345678", so validation takes
+    phonenumbers' fast path (the full parse is ~40% of an import's row checks). The
+    result is exactly what parsing it as a Chinese number gives; validity is still
+    checked by `validation.phone_number`."""
+    if v.default_region() != "CN":
+        return None
+
+    def canonical(text: str) -> str:
+        digits = text.translate(_PHONE_SEPARATORS)
+        return "+86" + digits if _CN_MOBILE.fullmatch(digits) else text
+
+    return canonical
+
+
+def check_duplicates(
+    store: Store | None,
+    ready: list[tuple[int, dict[str, Any]]],
+    report: ImportReport,
+    *,
+    on_duplicate: str = DUPLICATE_SKIP,
+    index: DuplicateIndex | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
+    """Rows that look like a stored contact, or like an earlier row of the same file,
+    are listed in `report.duplicates`; with ``on_duplicate="skip"`` they are also
+    left out (and listed in `report.skipped`), with "import" they are kept."""
+    if on_duplicate not in DUPLICATE_CHOICES:
+        raise ValidationError(
+            "on_duplicate",
+            f"on_duplicate must be one of {', '.join(DUPLICATE_CHOICES)}.",
+            code="validation.choice",
+        )
+    if index is None:
+        index = load_index(store) if store is not None else DuplicateIndex()
+    unit = report.unit
+    kept: list[tuple[int, dict[str, Any]]] = []
+    for number, row in ready:
+        person = Person.of(
+            f"{unit} {number}",
+            row["name"],
+            row.get("company"),
+            row.get("emails"),
+            row.get("phones"),
+            normalised=True,
+        )
+        matches = index.matches(person, limit=3)
+        if matches:
+            report.duplicates.append((number, matches))
+            if on_duplicate == DUPLICATE_SKIP:
+                report.skipped.append((number, "likely duplicate of " + describe(matches[0])))
+                continue
+        index.add(person)
+        kept.append((number, row))
+    report.skipped.sort(key=lambda item: item[0])
+    report.imported = len(kept)
+    return kept
+
+
+def describe(match: DuplicateMatch) -> str:
+    """ "Zhang Wei (Acme) — same email, phone" for a report line."""
+    who = match.ref if match.is_row else match.name
+    if match.company and not match.is_row:
+        who += f" ({match.company})"
+    elif match.is_row:
+        who += f" ({match.name})"
+    same = ", ".join(_REASON_TEXT.get(r, r) for r in match.reasons)
+    return f"{who}: {same}"
+
+
+_REASON_TEXT = {
+    "email": "same email",
+    "phone": "same phone",
+    "name+company": "similar name at the same company",
+}
 
 
 def import_contacts(
@@ -352,42 +509,96 @@ def import_contacts(
     table: Table,
     mapping: Mapping[str, str],
     *,
+    on_duplicate: str = DUPLICATE_SKIP,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Create the contacts of `table` in bulk (one transaction per batch, not per row).
 
-    Companies named in the file are found, or created in one transaction, first.
+    Duplicates are checked first (see `check_duplicates`). Companies named in
+    the file are found, or created in one transaction. Every record created is
+    recorded under `report.import_id`, so `undo_import` can remove the lot.
     """
-    from crm_desktop.services.contacts import create_contacts
-
     ready, report = plan_import(table, mapping)
+    ready = check_duplicates(store, ready, report, on_duplicate=on_duplicate)
+    return write_rows(store, ready, report, progress=progress)
+
+
+def import_vcards(
+    store: Store,
+    cards: VCardFile,
+    *,
+    on_duplicate: str = DUPLICATE_SKIP,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """`import_contacts` for the cards of a vCard file."""
+    ready, report = plan_vcards(cards)
+    ready = check_duplicates(store, ready, report, on_duplicate=on_duplicate)
+    return write_rows(store, ready, report, progress=progress)
+
+
+def write_rows(
+    store: Store,
+    ready: list[tuple[int, dict[str, Any]]],
+    report: ImportReport,
+    *,
+    batch_size: int = BATCH,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write rows checked by `plan_import`: validated once, never again on the way in."""
+    from crm_desktop.domain.local import ImportItem
+    from crm_desktop.domain.models import Contact
+    from crm_desktop.services.owners import current_user
+    from crm_desktop.services.tags import ensure_tags
+    from crm_desktop.store.changes import table_of
+
+    report.import_id = report.import_id or new_id()
     report.imported = 0
+    total = len(ready)
     company_ids = _companies(store, {r["company"] for _, r in ready if "company" in r}, report)
-    rows = []
-    for _, row in ready:
-        company = row.pop("company", None)
-        if company is not None:
-            row["company_id"] = company_ids[company]
-        rows.append(row)
-    total = len(rows)
-    tick = (lambda done: progress(done, total)) if progress else None
-    result = create_contacts(store, rows, progress=tick)
-    for index, error in result.value.errors:  # already checked; kept in case rules differ
-        report.skipped.append((ready[index - 1][0], error.message))
-    report.skipped.sort(key=lambda item: item[0])
-    report.ids = result.value.ids
-    report.imported = len(result.value.ids)
-    _merge(report.changes, result.changes)
+    owner = current_user(store.replica)
+    items = table_of(ImportItem)
+    for start in range(0, total, batch_size):
+        rows = []
+        for _, values in ready[start : start + batch_size]:
+            row = dict(values)
+            company = row.pop("company", None)
+            if company is not None:
+                row["company_id"] = company_ids[company]
+            row.setdefault("owner", owner)
+            rows.append(row)
+        with store.write() as tx:
+            ensure_tags(tx, {t for r in rows for t in r.get("tags") or ()})
+            ids = tx.insert_many(Contact, rows)
+            insert_rows(
+                tx.conn,
+                items,
+                [{"import_id": report.import_id, "entity": "contact", "record_id": i} for i in ids],
+            )
+        report.ids.extend(ids)
+        _merge(report.changes, tx.changes)
+        if progress:
+            progress(min(start + batch_size, total), total)
+    report.imported = len(report.ids)
+    if progress and not total:
+        progress(0, 0)
     return report
 
 
 def _companies(store: Store, names: set[str], report: ImportReport) -> dict[str, str]:
+    from crm_desktop.domain.local import ImportItem
     from crm_desktop.services.companies import find_or_create_company
+    from crm_desktop.store.changes import table_of
 
     if not names:
         return {}
     with store.write() as tx:
         ids = {name: find_or_create_company(tx, name) for name in sorted(names)}
+        created = sorted(tx.changes.created.get("company", ()))
+        insert_rows(
+            tx.conn,
+            table_of(ImportItem),
+            [{"import_id": report.import_id, "entity": "company", "record_id": i} for i in created],
+        )
     _merge(report.changes, tx.changes)
     return ids
 
@@ -396,3 +607,79 @@ def _merge(into: ChangeSet, changes: ChangeSet) -> None:
     for kind in ("created", "updated", "deleted"):
         for entity, ids in getattr(changes, kind).items():
             getattr(into, kind)[entity].update(ids)
+
+
+# -- undo --------------------------------------------------------------------------------
+def undo_import(store: Store, import_id: str) -> OpResult[int]:
+    """Remove exactly the records import `import_id` created (contacts, and companies it
+    created that nothing else uses now); returns how many contacts were removed.
+
+    Contacts deleted or merged away since are skipped; a contact's tasks and
+    activities added since go with it, as when it is deleted by hand.
+
+    Raises:
+        NotFoundError: no import with that id (or it was undone already).
+    """
+    from crm_desktop.domain.models import Company
+    from crm_desktop.services.contacts import delete_contact_in
+
+    with store.read() as conn:
+        items = conn.exec_driver_sql(
+            "SELECT entity, record_id FROM import_item WHERE import_id = ?", (import_id,)
+        ).all()
+    if not items:
+        raise NotFoundError("import", import_id)
+    contacts = [rid for entity, rid in items if entity == "contact"]
+    companies = [rid for entity, rid in items if entity == "company"]
+    changes = ChangeSet()
+    removed = 0
+    for start in range(0, len(contacts), BATCH):
+        chunk = contacts[start : start + BATCH]
+        with store.write() as tx:
+            alive = _existing(tx.conn, "contact", chunk)
+            for contact_id in chunk:
+                if contact_id in alive:
+                    delete_contact_in(tx, contact_id)
+                    removed += 1
+        _merge(changes, tx.changes)
+    with store.write() as tx:
+        alive = _existing(tx.conn, "company", companies)
+        for company_id in companies:
+            if company_id in alive and not _company_used(tx.conn, company_id):
+                tx.delete(Company, company_id)
+        tx.conn.exec_driver_sql("DELETE FROM import_item WHERE import_id = ?", (import_id,))
+    _merge(changes, tx.changes)
+    return OpResult(removed, changes)
+
+
+def _existing(conn: Any, table: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in conn.exec_driver_sql(
+                f"SELECT id FROM {table} WHERE id IN ({marks})", tuple(chunk)
+            )
+        )
+    return found
+
+
+def _company_used(conn: Any, company_id: str) -> bool:
+    return any(
+        conn.exec_driver_sql(
+            f"SELECT 1 FROM {table} WHERE company_id = ? LIMIT 1", (company_id,)
+        ).first()
+        is not None
+        for table in ("contact", "deal", "task", "activity")
+    )
+
+
+def list_imports(store: Store) -> list[tuple[str, int]]:
+    """Imports that can still be undone: (import id, records created), newest first."""
+    with store.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT import_id, count(*) FROM import_item GROUP BY import_id ORDER BY import_id DESC"
+        ).all()
+    return [(r[0], int(r[1])) for r in rows]

@@ -141,19 +141,40 @@ def open_store(
         manifest, key = _create_key(directory, manifest, passphrase, use_keychain)
         create_private_file(db_path)
     else:
+        _refuse_damaged_file(directory, db_path)  # before asking for a passphrase
         key = _existing_key(manifest, passphrase)
     engine = _make_engine(db_path, key, read_only=read_only, cache_mb=cache_mb)
     try:
-        _check_key(engine, key)
+        _check_key(engine, key, directory)
+        if not creating:
+            _refuse_damaged_pages(engine, db_path, directory)
         _check_schema(engine, read_only=read_only)
         return Store(directory, engine, key.source, str(manifest["store_id"]) if manifest else "")
     except DBAPIError as exc:  # disk full or I/O error while migrating, say
         engine.dispose()
+        _raise_damaged_if_corrupt(exc, directory, creating)
         raise_store_error(exc)
         raise
-    except BaseException:
+    except BaseException as exc:
         engine.dispose()
+        _raise_damaged_if_corrupt(exc, directory, creating)
         raise
+
+
+def _raise_damaged_if_corrupt(exc: BaseException, directory: Path, creating: bool) -> None:
+    """A malformed existing store: the damaged-store error, naming the newest backup."""
+    if creating:
+        return
+    if isinstance(exc, DBAPIError):
+        detail = str(exc.orig)
+    elif isinstance(exc, StoreError) and exc.code == "store.corrupt":
+        detail = str(exc.params.get("detail") or exc.message)
+    else:
+        return
+    if "malformed" in detail or "not a database" in detail:
+        from crm_desktop.store.integrity import damaged_error
+
+        raise damaged_error(directory, [detail]) from exc
 
 
 def _check_schema(engine: Engine, *, read_only: bool) -> None:
@@ -295,12 +316,39 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _check_key(engine: Engine, key: StoreKey) -> None:
+def _refuse_damaged_file(directory: Path, db_path: Path) -> None:
+    """A store cut short or emptied: a clear error naming the newest backup."""
+    from crm_desktop.store.integrity import check_file_shape, damaged_error
+
+    problems = check_file_shape(db_path)
+    if problems:
+        raise damaged_error(directory, problems)
+
+
+def _refuse_damaged_pages(engine: Engine, db_path: Path, directory: Path) -> None:
+    """The checks at open that need the key (milliseconds; `store.integrity`)."""
+    from crm_desktop.store.integrity import check_at_open, damaged_error
+
+    with engine.connect() as conn:
+        problems = check_at_open(conn.connection.dbapi_connection, db_path)
+    if problems:
+        raise damaged_error(directory, problems)
+
+
+def _check_key(engine: Engine, key: StoreKey, directory: Path | None = None) -> None:
     try:
         with engine.connect() as conn:
             version = conn.exec_driver_sql("PRAGMA cipher_version").scalar()
     except DBAPIError as exc:
         if "not a database" in str(exc.orig):
+            from crm_desktop.store.integrity import damaged_error, key_opens_backup
+
+            # A damaged first page fails like a wrong key; a key that opens the
+            # store's own backup was right, so the store is damaged.
+            if directory is not None and key_opens_backup(directory, key.pragma):
+                raise damaged_error(
+                    directory, ["its first page does not decrypt with the right key"]
+                ) from None
             if key.source is KeySource.PASSPHRASE:
                 raise StoreError(
                     "store.wrong_passphrase",

@@ -113,6 +113,10 @@ class ContactDetail(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         buttons.addWidget(self.call_button)
         buttons.addWidget(self.edit_button)
+        # Consents, export, erasure (crm_desktop.views.consent_dialog).
+        self.privacy_button = QPushButton(self.tr("Privacy"))
+        self.privacy_button.clicked.connect(self.show_privacy_menu)
+        buttons.addWidget(self.privacy_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
         scroll = QScrollArea()
@@ -238,6 +242,15 @@ class ContactDetail(QWidget):
             self.open_company.emit(href.split(":", 1)[1])
             return
         QDesktopServices.openUrl(QUrl(href))
+
+    def show_privacy_menu(self) -> None:
+        from crm_desktop.views.consent_dialog import privacy_menu
+
+        if self.contact_id is None or self.record is None:
+            return
+        menu = privacy_menu(self, self._ctx, self.contact_id, self.record.contact.name)
+        menu.popup(self.privacy_button.mapToGlobal(self.privacy_button.rect().bottomLeft()))
+        self.privacy_menu = menu  # kept for tests and until closed
 
     def _emit(self, signal: Any) -> None:
         if self.contact_id is not None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.errors import ValidationError
 from crm_desktop.services.contacts import ContactDetail, get_contact, validate_contact
 from crm_desktop.services.custom_fields import list_fields
+from crm_desktop.services.duplicates import likely_duplicates
 from crm_desktop.services.queries import contact_owners
 from crm_desktop.services.tags import list_tags
 from crm_desktop.store.engine import Store
@@ -237,20 +238,32 @@ class ContactEditor(QDialog):
         self.save_button.setEnabled(False)
         edits = self.changes()
         creating, store = self.contact_id is None, self._ctx.store
-        self._ctx.runner.submit(
-            lambda: validate_contact(
+
+        def check() -> list[Any]:
+            validate_contact(
                 store,
                 edits.values,
                 edits.custom,
                 creating=creating,
                 company_name=edits.company_name,
-            ),
-            lambda _row: self._valid(edits),
-            self._invalid,
-        )
+            )
+            # A new contact that looks like an existing one: warn (duplicates_view).
+            if not creating:
+                return []
+            return likely_duplicates(store, edits.values, company_name=edits.company_name)
 
-    def _valid(self, edits: ContactEdits) -> None:
+        self._ctx.runner.submit(check, lambda found: self._valid(edits, found), self._invalid)
+
+    def _valid(self, edits: ContactEdits, duplicates: list[Any] | None = None) -> None:
         self.save_button.setEnabled(True)
+        if duplicates:  # a banner in the form: "Save anyway" or open the existing one
+            from crm_desktop.views.duplicates_view import show_duplicate_warning
+
+            show_duplicate_warning(self, duplicates, lambda: self._save_valid(edits))
+            return
+        self._save_valid(edits)
+
+    def _save_valid(self, edits: ContactEdits) -> None:
         self.saved.emit(edits)
         self.accept()
 

@@ -197,6 +197,12 @@ def _open_or_create(
             return _unlock(data_dir, parent_widget, early)
         return _open_behind_busy_dialog(parent_widget, data_dir, None, early)
     except StoreError as exc:  # keychain key missing, damaged manifest, newer schema...
+        if exc.code == "store.damaged":  # offer the newest backup (views/security_page.py)
+            from crm_desktop.views.security_page import offer_restore
+
+            if offer_restore(parent_widget, data_dir, exc):
+                return _open_or_create(data_dir, parent_widget, use_keychain, None)
+            return None
         show_store_error(parent_widget, exc)
         return None
 
@@ -216,6 +222,8 @@ def _unlock(data_dir: Path, parent: QWidget | None, early: EarlyOpen | None) -> 
 
     dialog = UnlockDialog(data_dir, parent, error=message)
     dialog.exec()
+    if dialog.damaged is not None:  # the passphrase was right; the file is not
+        raise dialog.damaged
     return dialog.store
 
 

@@ -44,6 +44,7 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.store: Store | None = None
+        self.damaged: StoreError | None = None  # set when the file, not the passphrase, failed
         self._task = BackgroundTask(self)
         self._task.finished.connect(self._opened)
         self._build()
@@ -113,6 +114,10 @@ class UnlockDialog(QDialog):
             return
         if not isinstance(error, StoreError):
             raise error  # a bug: let the app's error hook report it
+        if error.code == "store.damaged":  # the caller offers the newest backup
+            self.damaged = error
+            super().reject()
+            return
         self.error_label.setText(error_text(error))
         self.error_label.show()
         self.passphrase_edit.selectAll()
