@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--contacts N ...] [--quick] [--sync] [--gui]`: figures and baselines.
+"""`python -m benchmarks [--contacts N ...] [--quick] [--sync] [--gui] [--board]`: figures.
 
 Each figure is printed with its ratio to a baseline measured in the same run
 on the same data: raw `sqlcipher3` (no SQLAlchemy, no services) doing the
@@ -50,9 +50,29 @@ def main(argv: list[str] | None = None) -> int:
         help="only the desktop app's figures (start-up on the smallest store, scrolling the "
         "largest)",
     )
+    parser.add_argument(
+        "--import",
+        dest="import_rows",
+        type=int,
+        nargs="?",
+        const=100_000,
+        default=None,
+        metavar="ROWS",
+        help="only the CSV import figure (default 100000 rows; ratio against raw csv parsing)",
+    )
+    parser.add_argument(
+        "--board",
+        action="store_true",
+        help="only the funnel board's figures (2,000 open deals: open, drop, move round trip)",
+    )
+    parser.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="only the dashboard's figures (refresh on ~1M activities; builds its store once)",
+    )
     args = parser.parse_args(argv)
     sizes, insert = ([20_000], 10_000) if args.quick else (args.contacts, args.insert)
-    everything = not (args.sync or args.gui)
+    everything = not (args.sync or args.gui or args.board or args.dashboard or args.import_rows)
     print(f"machine: {core.machine()}")
     figures: list[Figure] = []
     if everything:
@@ -63,6 +83,19 @@ def main(argv: list[str] | None = None) -> int:
         figures += sync_bench.bench_sync(sync_bench.QUICK if args.quick else sync_bench.FULL)
     if everything or args.gui:
         figures += gui_bench.bench_gui(min(sizes), max(sizes))
+    if everything or args.import_rows:
+        from benchmarks import import_bench
+
+        rows = args.import_rows or (10_000 if args.quick else 100_000)
+        figures += import_bench.bench_import(rows)
+    if everything or args.board:
+        from benchmarks import board_bench  # Qt, imported only when measured
+
+        figures += board_bench.bench_board()
+    if everything or args.dashboard:
+        from benchmarks import dashboard_bench  # Qt and pyqtgraph, imported only when measured
+
+        figures += dashboard_bench.bench_dashboard(quick=args.quick)
     print()
     print(HEADER)
     for figure in figures:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-SECTIONS = ("contacts", "companies", "activities", "tasks")
+SECTIONS = ("dashboard", "contacts", "companies", "deals", "activities", "tasks")
 PASSPHRASE = "screenshot passphrase"
 
 

@@ -117,10 +117,17 @@ def fill(ts_file: Path, table: dict[tuple[str, str], str]) -> int:
             if translation is None or translation.get("type") != "unfinished":
                 continue
             text = table.get((name, message.findtext("source") or ""))
-            if text:
+            if not text:
+                continue
+            if message.get("numerus") == "yes":  # Chinese has one plural form
+                for form in list(translation):
+                    translation.remove(form)
+                translation.text = None
+                ET.SubElement(translation, "numerusform").text = text
+            else:
                 translation.text = text
-                del translation.attrib["type"]
-                filled += 1
+            del translation.attrib["type"]
+            filled += 1
     body = ET.tostring(tree.getroot(), encoding="unicode")
     ts_file.write_text(
         f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n{body}\n', encoding="utf-8"

@@ -86,6 +86,13 @@ def register(
 
 
 # -- summary -------------------------------------------------------------------
+def self_test() -> int:
+    """`--self-test`: check this installation in a temporary store; the exit code."""
+    from crm_desktop.views.app import run_self_test
+
+    return run_self_test()
+
+
 def gui(args: argparse.Namespace) -> int:
     """No command: the desktop app (a clear error where there is no screen)."""
     import os
@@ -118,11 +125,14 @@ def gui(args: argparse.Namespace) -> int:
 
 def _missing_x11_library() -> str | None:
     """A system library Qt's X11 plugin needs and cannot find (Qt would abort)."""
+    import sys
+
+    if getattr(sys, "frozen", False):  # the bundle carries its own copies
+        return None
     import ctypes
     import ctypes.util
     import importlib.util
     import os
-    import sys
     from pathlib import Path
 
     on_x11 = sys.platform.startswith("linux") and os.environ.get("DISPLAY")

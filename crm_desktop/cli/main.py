@@ -22,6 +22,7 @@ from crm_desktop.cli.backup_cmd import register as register_backup
 from crm_desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from crm_desktop.cli.export_cmd import register as register_export
 from crm_desktop.cli.import_cmd import register as register_import
+from crm_desktop.cli.privacy_cmd import register as register_privacy
 from crm_desktop.errors import CrmError
 
 # Service errors that mean "the command line was wrong", not "the data was".
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         "where no OS keychain exists), CRM_USER (owner of new records).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (a temporary store, the window rendered "
+        "offscreen, translations) and exit; touches none of your data",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -53,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_export(subcommands, common)
     register_import(subcommands, common)
     register_backup(subcommands, common)
+    register_privacy(subcommands, common)
     parser.set_defaults(handler=commands.gui, parser=parser)
     return parser
 
@@ -64,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed usage (exit 2) or help (exit 0)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.self_test:
+        return commands.self_test()
     try:
         return int(args.handler(args) or 0)
     except CrmError as exc:

@@ -60,4 +60,5 @@ class ReplicaState:
 
 
 def read_meta(conn: Connection) -> dict[str, str]:
-    return dict(conn.exec_driver_sql("SELECT key, value FROM local_meta").all())  # type: ignore[arg-type]
+    rows = conn.exec_driver_sql("SELECT key, value FROM local_meta")
+    return {key: value for key, value in rows}

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QUndoStack
@@ -30,6 +30,13 @@ SHOWN_MARKER = "shown"
 
 
 REMINDERS_START_DELAY_MS = 2000
+
+
+def run_self_test() -> int:
+    """`crm-desktop --self-test` (see `self_test`): loaded only when asked for."""
+    from crm_desktop.views.self_test import run_self_test as run
+
+    return run()
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -76,16 +83,29 @@ def run(data_dir: Path, argv: Sequence[str] | None = None) -> int:
     reminders.open_tasks.connect(lambda: window.show_section("tasks"))
     # The first check loads the task services (and the ORM) on the worker: after the first paint.
     QTimer.singleShot(REMINDERS_START_DELAY_MS, reminders.start)
+    # Auto-lock, Lock (Ctrl+Shift+L), scheduled backups, weekly integrity check.
+    security: list[Any] = []
+    QTimer.singleShot(
+        REMINDERS_START_DELAY_MS, lambda: security.append(_install_security(ctx, window, data_dir))
+    )
     if os.environ.get(EXIT_WHEN_SHOWN_ENV):
         _exit_when_shown(app, window)
     window.show()
     try:
         return app.exec()
     finally:
+        for installed in security:
+            installed.stop()
         reminders.stop()
         runner.wait_idle()
         runner.stop()
         store.close()
+
+
+def _install_security(ctx: Any, window: Any, data_dir: Path) -> Any:
+    from crm_desktop.views.lock import install_security
+
+    return install_security(ctx, window, data_dir)
 
 
 def _import_window_modules() -> None:

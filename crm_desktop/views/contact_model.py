@@ -46,6 +46,7 @@ from crm_desktop.services.queries import (
 from crm_desktop.services.search import search
 from crm_desktop.store.changeset import ChangeSet
 from crm_desktop.views.context import AppContext
+from crm_desktop.views.sync_marks import marks_for
 
 PAGE_SIZE = 100
 MAX_PAGES = 20  # pages kept in the cache (a screen shows one or two)
@@ -57,6 +58,7 @@ REFRESH_ENTITIES = frozenset({"contact", "company", "activity", "custom_field"})
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, IdRole})
 Index = QModelIndex | QPersistentModelIndex
 
@@ -217,6 +219,10 @@ class ContactTableModel(QAbstractTableModel):
         self._later = QTimer(self, singleShot=True, interval=50)  # coalesces bursts of changes
         self._later.timeout.connect(self.refresh)
         ctx.runner.changed.connect(self._on_changed)
+        # Contacts with changes not yet sent to the server get a small mark (sync_marks).
+        self._marks = marks_for(ctx.store)
+        self._marks.changed.connect(self._marks_changed)
+        self._mark_icon: Any = None
         self._load_columns()
         self.refresh()
 
@@ -228,6 +234,8 @@ class ContactTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _DECORATION:
+            return self._unsynced_mark(index) if index.column() == 0 else None
         if role not in _ROLES or not index.isValid():
             return None
         row = index.row()
@@ -247,6 +255,21 @@ class ContactTableModel(QAbstractTableModel):
             return page.ids[row]
         text = page.cells[row][index.column()]
         return text if role == _DISPLAY else (text or None)
+
+    def _unsynced_mark(self, index: Index) -> Any:
+        """The "not synced yet" icon for a contact with unsent changes (one set lookup)."""
+        unsynced = self._marks.ids("contact")
+        if not unsynced or self.data(index, IdRole) not in unsynced:
+            return None
+        if self._mark_icon is None:
+            from crm_desktop.views.icons import icon
+
+            self._mark_icon = icon("sync")
+        return self._mark_icon
+
+    def _marks_changed(self) -> None:
+        if self._count and self._columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0), [_DECORATION])
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -27,6 +28,7 @@ from crm_desktop.views.context import AppContext
 from crm_desktop.views.icons import icon
 
 SectionFactory = Callable[[AppContext, "MainWindow"], QWidget]
+SYNC_START_DELAY_MS = 500  # after the first paint: sync's imports must not delay it
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ def _placeholder(text: str) -> SectionFactory:
     return build
 
 
+def _dashboard(ctx: AppContext, window: MainWindow) -> QWidget:
+    from crm_desktop.views.dashboard import DashboardView
+
+    return DashboardView(ctx, window)
+
+
 def _contacts(ctx: AppContext, window: MainWindow) -> QWidget:
     from crm_desktop.views.contacts_view import ContactsView
 
@@ -62,6 +70,12 @@ def _companies(ctx: AppContext, window: MainWindow) -> QWidget:
     view = CompaniesView(ctx, window)
     view.open_contact.connect(window.open_contact)
     return view
+
+
+def _deals(ctx: AppContext, window: MainWindow) -> QWidget:
+    from crm_desktop.views.deals_board import DealsBoardView
+
+    return DealsBoardView(ctx, window)
 
 
 def _activities(ctx: AppContext, window: MainWindow) -> QWidget:
@@ -80,6 +94,22 @@ def _tasks(ctx: AppContext, window: MainWindow) -> QWidget:
     return view
 
 
+def _conflicts(ctx: AppContext, window: MainWindow) -> QWidget:
+    from crm_desktop.views.conflicts_view import ConflictsView
+
+    view = ConflictsView(ctx, window)
+    view.count_changed.connect(lambda count: window.set_section_badge("conflicts", count))
+
+    def open_record(entity: str, record_id: str) -> None:
+        if entity == "contact":
+            window.open_contact(record_id)
+        elif entity == "company":
+            window.open_company(record_id)
+
+    view.open_record.connect(open_record)
+    return view
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
@@ -90,7 +120,7 @@ SECTIONS = (
         "dashboard",
         QCoreApplication.translate("MainWindow", "Dashboard"),
         "dashboard",
-        _placeholder("Charts of the pipeline, revenue and calls will be here."),
+        _dashboard,
     ),
     Section(
         "contacts", QCoreApplication.translate("MainWindow", "Contacts"), "contacts", _contacts
@@ -98,12 +128,7 @@ SECTIONS = (
     Section(
         "companies", QCoreApplication.translate("MainWindow", "Companies"), "companies", _companies
     ),
-    Section(
-        "deals",
-        QCoreApplication.translate("MainWindow", "Deals"),
-        "deals",
-        _placeholder("The funnel board of deals will be here."),
-    ),
+    Section("deals", QCoreApplication.translate("MainWindow", "Deals"), "deals", _deals),
     Section(
         "activities",
         QCoreApplication.translate("MainWindow", "Activities"),
@@ -111,6 +136,9 @@ SECTIONS = (
         _activities,
     ),
     Section("tasks", QCoreApplication.translate("MainWindow", "Tasks"), "tasks", _tasks),
+    Section(
+        "conflicts", QCoreApplication.translate("MainWindow", "Conflicts"), "warning", _conflicts
+    ),
 )
 
 
@@ -121,6 +149,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self._built: dict[str, QWidget] = {}
+        self.sync_controller: Any = None  # made after the first paint (_start_sync)
+        self._sync_scheduled = False
         self.setWindowTitle(self.tr("crm-desktop"))
         self.setWindowIcon(icon("app"))
         self._nav = QListWidget()
@@ -199,6 +229,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(
             self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh, "refresh"
         )
+        self.sync_action = self._action(self.tr("&Sync now"), self.sync_now, "F9", "sync")
         self.settings_action = self._action(
             self.tr("&Settings…"),
             self.open_settings,
@@ -207,8 +238,25 @@ class MainWindow(QMainWindow):
         )
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         about = self._action(self.tr("&About crm-desktop"), self.about)
+        # Lock (crm_desktop.views.lock, installed as `app_lock` by the app) and the audit log.
+        self.lock_action = self._action(
+            self.tr("Loc&k"),
+            lambda: getattr(self, "app_lock", None) and self.app_lock.lock(),  # type: ignore[attr-defined]
+            "Ctrl+Shift+L",
+            "lock",
+        )
+        self.audit_action = self._action(self.tr("&Audit log…"), self._open_audit_log)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addActions([self.new_action, self.log_call_action])
+        file_menu.addSeparator()
+        # Data in: import wizard and duplicate scan (views/import_wizard.py, duplicates_view.py).
+        self.import_action = self._action(self.tr("&Import…"), self.open_import_wizard, "Ctrl+I")
+        self.duplicates_action = self._action(self.tr("Find &duplicates…"), self.open_duplicates)
+        file_menu.addActions([self.import_action, self.duplicates_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.sync_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.audit_action, self.lock_action])
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, quit_action])
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -236,15 +284,35 @@ class MainWindow(QMainWindow):
         )
         toolbar.addSeparator()
         toolbar.addAction(self.refresh_action)
+        toolbar.addAction(self.sync_action)
+
+    def open_import_wizard(self) -> None:
+        from crm_desktop.views.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+
+    def open_duplicates(self) -> None:
+        from crm_desktop.views.duplicates_view import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _open_audit_log(self) -> None:
+        from crm_desktop.views.audit_view import AuditView
+
+        view = AuditView(self.ctx, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.open()
 
     def _build_status_bar(self) -> None:
         self._store_label = QLabel(self.tr("Encrypted store: {0}").format(self.ctx.store.path))
         self._busy_label = QLabel()
-        self._sync_label = QLabel(self.tr("Sync: not signed in"))
         bar = self.statusBar()
         bar.addWidget(self._store_label, 1)
         bar.addPermanentWidget(self._busy_label)
-        bar.addPermanentWidget(self._sync_label)
         self.ctx.runner.busy.connect(
             lambda busy: self._busy_label.setText(self.tr("Working…") if busy else "")
         )
@@ -292,6 +360,30 @@ class MainWindow(QMainWindow):
         if handler is not None:
             handler()
 
+    # -- sync (its modules load after the first paint: httpx and the engine are not light)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sync_scheduled:
+            self._sync_scheduled = True
+            QTimer.singleShot(SYNC_START_DELAY_MS, self, self._start_sync)
+
+    def _start_sync(self) -> Any:
+        if self.sync_controller is None:
+            from crm_desktop.views.sync_status import install_sync
+
+            self.sync_controller = install_sync(self)
+        return self.sync_controller
+
+    def sync_now(self) -> None:
+        self._start_sync().sync_now()
+
+    def set_section_badge(self, key: str, count: int) -> None:
+        """A count after a section's name in the navigation (e.g. open conflicts)."""
+        for row, section in enumerate(SECTIONS):
+            if section.key == key:
+                title = tr(section.title)
+                self._nav.item(row).setText(f"{title} ({count})" if count else title)
+
     def open_settings(self) -> None:
         from crm_desktop.views.settings_dialog import SettingsDialog
 
@@ -329,4 +421,6 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/section", self.current_section())
         settings.sync()
+        if self.sync_controller is not None:  # a round in progress stops between steps
+            self.sync_controller.stop(cancel=True)
         super().closeEvent(event)

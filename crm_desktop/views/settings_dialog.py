@@ -1,4 +1,4 @@
-"""Settings: General (language, theme), Fields (custom fields), Account (sync sign-in).
+"""Settings: General (language, theme), Fields (custom fields), Pipelines, Account (sync).
 
 Pages are registered in a list (as Picard's options pages are): a name, an
 icon and a widget; the dialog shows them beside a list to pick from. General
@@ -28,6 +28,7 @@ from crm_desktop.views.context import AppContext
 from crm_desktop.views.custom_fields_page import CustomFieldsPage
 from crm_desktop.views.i18n import LANGUAGE_KEY, LANGUAGES, choose_language, current_language
 from crm_desktop.views.icons import icon
+from crm_desktop.views.pipelines_page import PipelinesPage
 from crm_desktop.views.theme import THEME_KEY, apply_theme, normalize
 
 
@@ -109,24 +110,6 @@ class GeneralPage(QWidget):
         return language_changed, theme_changed
 
 
-class AccountPage(QWidget):
-    """Placeholder until the app signs in to an HQ server itself."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        text = QLabel(
-            self.tr(
-                "Signing in to your company's HQ server, to sync with it, will be "
-                "possible here in a coming version. Until then, sign in from the "
-                "command line: crm-desktop login --server URL --user NAME"
-            ),
-            wordWrap=True,
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addStretch(1)
-
-
 class SettingsDialog(QDialog):
     """The settings window. Emits `language_changed` / `theme_changed` after OK."""
 
@@ -142,7 +125,13 @@ class SettingsDialog(QDialog):
         self.resize(760, 540)
         self.general_page = GeneralPage(ctx.settings)
         self.fields_page = CustomFieldsPage(ctx)
-        self.account_page = AccountPage()
+        self.pipelines_page = PipelinesPage(ctx)
+        from crm_desktop.views.account_page import AccountPage
+
+        self.account_page = AccountPage(ctx)
+        from crm_desktop.views.security_page import SecurityPage
+
+        self.security_page = SecurityPage(ctx)
         self.page_list = QListWidget()
         self.page_list.setIconSize(QSize(20, 20))
         self.page_list.setFixedWidth(170)
@@ -150,7 +139,9 @@ class SettingsDialog(QDialog):
         for name, icon_name, page in (
             (self.tr("General"), "settings", self.general_page),
             (self.tr("Fields"), "fields", self.fields_page),
+            (self.tr("Pipelines"), "deals", self.pipelines_page),
             (self.tr("Account"), "account", self.account_page),
+            (self.tr("Backups & security"), "lock", self.security_page),
         ):
             self.add_page(name, icon_name, page)
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -176,6 +167,9 @@ class SettingsDialog(QDialog):
         self.page_list.setCurrentRow(self.pages.indexOf(page))
 
     def accept(self) -> None:
+        if not self.security_page.try_save():
+            self.show_page(self.security_page)
+            return
         language_changed, theme_changed = self.general_page.save()
         if theme_changed:
             app = QApplication.instance()
