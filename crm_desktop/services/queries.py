@@ -215,7 +215,7 @@ class ContactQuery:
             f"ORDER BY {self._order()} LIMIT {int(limit)} OFFSET {int(offset)}"
         )
         sql = (
-            f"SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
+            f"SELECT c.id, c.name, c.company_id, co.name, c.title, {_FIRST_PHONE_EMAIL}, c.owner, "
             f"c.tags, c.updated_at, {self.column}, c.last_activity_at FROM ({page_ids}) page "
             f"JOIN contact c ON c.rowid = page.r "
             f"LEFT JOIN company co ON co.id = c.company_id ORDER BY {self._order()}"
@@ -227,7 +227,7 @@ class ContactQuery:
 def contact_rows(store: Store, contact_ids: list[str]) -> list[ContactRow]:
     """The list rows of the given contacts (e.g. search hits), in the order given."""
     sql = (
-        "SELECT c.id, c.name, c.company_id, co.name, c.title, c.phones, c.emails, c.owner, "
+        f"SELECT c.id, c.name, c.company_id, co.name, c.title, {_FIRST_PHONE_EMAIL}, c.owner, "
         "c.tags, c.updated_at, c.name_sort, c.last_activity_at FROM contact c "
         "LEFT JOIN company co ON co.id = c.company_id "
         "WHERE c.id IN (SELECT value FROM json_each(:ids))"
@@ -265,17 +265,19 @@ def contact_owners(store: Store) -> list[str]:
         return [str(owner) for owner in rows]
 
 
+# A list shows the first phone and email: SQLite picks them out of the JSON, in C.
+_FIRST_PHONE_EMAIL = "json_extract(c.phones, '$[0].number'), json_extract(c.emails, '$[0].address')"
+
+
 def _contact_row(r: Any) -> ContactRow:
-    phones = json.loads(r[5]) if r[5] else []
-    emails = json.loads(r[6]) if r[6] else []
     return ContactRow(
         id=r[0],
         name=r[1],
         company_id=r[2],
         company_name=r[3],
         title=r[4],
-        phone=phones[0]["number"] if phones else None,
-        email=emails[0]["address"] if emails else None,
+        phone=r[5],
+        email=r[6],
         owner=r[7],
         tags=json.loads(r[8]) if r[8] else [],
         updated_at=r[9],
