@@ -52,7 +52,9 @@ def _placeholder(text: str) -> SectionFactory:
 def _dashboard(ctx: AppContext, window: MainWindow) -> QWidget:
     from crm_desktop.views.dashboard import DashboardView
 
-    return DashboardView(ctx, window)
+    view = DashboardView(ctx, window)
+    view.open_deal.connect(window.open_deal)
+    return view
 
 
 def _contacts(ctx: AppContext, window: MainWindow) -> QWidget:
@@ -348,6 +350,12 @@ class MainWindow(QMainWindow):
     def open_contact(self, contact_id: str) -> None:
         view = self.show_section("contacts")
         view.show_contact(contact_id)  # type: ignore[attr-defined]
+
+    def open_deal(self, deal_id: str) -> None:
+        """Show the deal on the board (when its pipeline is shown) and open its editor."""
+        board = self.show_section("deals")
+        board.select_deal(deal_id)  # type: ignore[attr-defined]
+        board.edit_record(deal_id)  # type: ignore[attr-defined]
 
     def open_company(self, company_id: str) -> None:
         view = self.show_section("companies")

@@ -56,3 +56,21 @@ def test_find_focuses_the_contact_search(qtbot, ctx) -> None:
     assert window.windowTitle()
     assert window.statusBar().isVisible()
     assert window.menuBar().actions()[0].text().replace("&", "") in ("File", "文件")
+
+
+def test_a_deal_from_the_dashboard_opens_on_the_board(qtbot, ctx) -> None:
+    from crm_desktop.services.deals import create_deal
+    from crm_desktop.services.pipelines import ensure_default_pipeline
+
+    ensure_default_pipeline(ctx.store)
+    deal_id = create_deal(ctx.store, {"title": "Pilot for Acme", "value": "5000"}).value
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dashboard = window.show_section("dashboard")
+    settle(qtbot, ctx)
+    dashboard.open_deal.emit(deal_id)  # type: ignore[attr-defined]
+    board = window.section("deals")
+    assert window.current_section() == "deals" and board is not None
+    qtbot.waitUntil(lambda: board.editor is not None and board.editor.isVisible(), timeout=5000)
+    assert board.editor.deal_id == deal_id
+    assert board.editor.title_edit.text() == "Pilot for Acme"
