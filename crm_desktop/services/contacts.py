@@ -26,25 +26,25 @@ from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "company_id",
-        "title",
-        "phones",
-        "emails",
-        "address",
-        "birthday",
-        "source",
-        "grade",
-        "tags",
-        "owner",
-        "notes",
-        "consent_email",
-        "consent_call",
-        "consent_sms",
-    }
+# In the order a person reads them (a merge lists them so).
+EDITABLE_FIELD_ORDER = (
+    "name",
+    "company_id",
+    "title",
+    "phones",
+    "emails",
+    "address",
+    "birthday",
+    "source",
+    "grade",
+    "tags",
+    "owner",
+    "notes",
+    "consent_email",
+    "consent_call",
+    "consent_sms",
 )
+EDITABLE_FIELDS = frozenset(EDITABLE_FIELD_ORDER)
 BULK_BATCH = 5_000
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, select
 
 from crm_desktop.domain.models import Activity, Contact, Deal, MergeRedirect, Task
 from crm_desktop.errors import ConflictingStateError, ValidationError
-from crm_desktop.services.contacts import EDITABLE_FIELDS, clean_contact
+from crm_desktop.services.contacts import EDITABLE_FIELD_ORDER, clean_contact
 from crm_desktop.services.custom_fields import raw_custom_values
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
@@ -35,27 +35,7 @@ from crm_desktop.store.engine import Store
 SURVIVOR = "survivor"
 OTHER = "other"
 UNITED = ("phones", "emails", "tags")
-MERGEABLE_FIELDS = tuple(
-    f
-    for f in (
-        "name",
-        "company_id",
-        "title",
-        "phones",
-        "emails",
-        "address",
-        "birthday",
-        "source",
-        "grade",
-        "tags",
-        "owner",
-        "notes",
-        "consent_email",
-        "consent_call",
-        "consent_sms",
-    )
-    if f in EDITABLE_FIELDS
-)
+MERGEABLE_FIELDS = EDITABLE_FIELD_ORDER
 MAX_CHAIN = 20
 
 
