@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import col
 
 from crm_desktop.domain.enums import Grade
-from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
+from crm_desktop.domain.models import Activity, Company, Consent, Contact, Deal, Task
 from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import validation as v
 from crm_desktop.services.companies import find_or_create_company
@@ -25,6 +25,7 @@ from crm_desktop.services.results import OpResult
 from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.engine import Store
+from crm_desktop.store.erasure import consent_ids
 
 # In the order a person reads them (a merge lists them so).
 EDITABLE_FIELD_ORDER = (
@@ -58,12 +59,13 @@ class ContactDetail:
 @dataclass
 class DeletedContact:
     """What `delete_contact` removed: the contact's row (with ``cf:`` custom values),
-    its tasks and activities, and the deals it was unlinked from."""
+    its tasks, activities and consent records, and the deals it was unlinked from."""
 
     row: Row
     tasks: list[Row] = field(default_factory=list)
     activities: list[Row] = field(default_factory=list)
     deal_ids: list[str] = field(default_factory=list)
+    consents: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -267,7 +269,7 @@ def update_contact(
 
 
 def delete_contact(store: Store, contact_id: str) -> OpResult[DeletedContact]:
-    """Delete a contact with its tasks and activities; its deals stay, unlinked.
+    """Delete a contact with its tasks, activities and consents; its deals stay, unlinked.
 
     Returns:
         What was removed, for `restore_contact` (undo).
@@ -290,18 +292,22 @@ def delete_contact_in(tx: WriteTx, contact_id: str) -> DeletedContact:
     )
     for deal_id in deal_ids:
         tx.update(Deal, deal_id, {"contact_id": None})
+    # Deleted here rather than left to the contact's delete hook, so an undo has them.
+    consents = [tx.delete(Consent, record_id) for record_id in consent_ids(tx.conn, contact_id)]
     tx.delete(Contact, contact_id)
-    return DeletedContact(row, removed["task"], removed["activity"], deal_ids)
+    return DeletedContact(row, removed["task"], removed["activity"], deal_ids, consents)
 
 
 def restore_contact(store: Store, deleted: DeletedContact) -> OpResult[str]:
-    """Bring back a deleted contact (same id) with its tasks and activities, and relink
-    its deals: the undo of `delete_contact`. Links to records deleted since are dropped."""
+    """Bring back a deleted contact (same id) with its tasks, activities and consent
+    records, and relink its deals: the undo of `delete_contact`. Links to records
+    deleted since are dropped."""
     with store.write() as tx:
         row = _linked_only(tx.conn, existing_custom(tx.conn, deleted.row))
         ensure_tags(tx, set(row.get("tags") or ()))
         contact_id = tx.restore(Contact, row)
-        for model, rows in ((Task, deleted.tasks), (Activity, deleted.activities)):
+        children = ((Task, deleted.tasks), (Activity, deleted.activities))
+        for model, rows in (*children, (Consent, deleted.consents)):
             for record in rows:
                 tx.restore(model, _linked_only(tx.conn, record))
         for deal_id in deleted.deal_ids:

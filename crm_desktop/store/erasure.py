@@ -176,24 +176,28 @@ def fields_of(raw: str | dict[str, object]) -> dict[str, object]:
     return raw if isinstance(raw, dict) else json.loads(raw)
 
 
+def consent_ids(conn: Connection, contact_id: str) -> list[str]:
+    """Ids of the consent records of `contact_id` (none on a store without the table)."""
+    try:
+        return [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT id FROM consent WHERE contact_id = ?", (contact_id,)
+            )
+        ]
+    except OperationalError as exc:
+        # A development store made while revision 0006 was still empty (it
+        # is at a later revision without the table): it holds no consents.
+        if "no such table: consent" not in str(exc.orig):
+            raise
+        return []
+
+
 @on_written("contact")
 def _delete_consents_with_contact(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     """A deleted contact takes its consent records along (they point at it)."""
     if op != "delete":
         return
     for row in rows:
-        try:
-            ids = [
-                r[0]
-                for r in tx.conn.exec_driver_sql(
-                    "SELECT id FROM consent WHERE contact_id = ?", (row["id"],)
-                )
-            ]
-        except OperationalError as exc:
-            # A development store made while revision 0006 was still empty (it
-            # is at a later revision without the table): it holds no consents.
-            if "no such table: consent" not in str(exc.orig):
-                raise
-            return
-        for consent_id in ids:
+        for consent_id in consent_ids(tx.conn, row["id"]):
             tx.delete(Consent, consent_id)

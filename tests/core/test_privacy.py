@@ -12,7 +12,7 @@ from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import consent as consents
 from crm_desktop.services import privacy
 from crm_desktop.services.activities import log_call
-from crm_desktop.services.contacts import create_contact, delete_contact
+from crm_desktop.services.contacts import create_contact, delete_contact, restore_contact
 from crm_desktop.services.custom_fields import define_field
 from crm_desktop.services.deals import create_deal
 from crm_desktop.services.pipelines import create_pipeline
@@ -121,6 +121,68 @@ def test_deleting_a_contact_takes_its_consents(store: Store) -> None:
     delete_contact(store, contact)
     assert consents.consent_history(store, contact) == []
     assert check_integrity(store, full=True).ok
+
+
+def _consent_rows(store: Store, contact_id: str) -> list[tuple[object, ...]]:
+    with store.read() as conn:
+        return [
+            tuple(row)
+            for row in conn.exec_driver_sql(
+                "SELECT * FROM consent WHERE contact_id = ? ORDER BY id", (contact_id,)
+            )
+        ]
+
+
+def test_undoing_a_contact_delete_brings_its_consents_back(store: Store) -> None:
+    contact = create_contact(store, {"name": "Ann"}).value
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = [
+        consents.record_consent(store, contact, "email", "given", recorded_at=t0).value,
+        consents.record_consent(
+            store, contact, "email", "withdrawn", recorded_at=t0 + timedelta(days=1)
+        ).value,
+        consents.record_consent(store, contact, "sms", "given", source="paper form").value,
+    ]
+    before = _consent_rows(store, contact)
+    flags_before = consents.current_consents(store, contact)
+
+    deleted = delete_contact(store, contact)
+    assert sorted(r["id"] for r in deleted.value.consents) == sorted(ids)
+    assert deleted.changes.deleted["consent"] == set(ids)
+    assert _consent_rows(store, contact) == []
+
+    restored = restore_contact(store, deleted.value)
+    assert restored.changes.created["consent"] == set(ids)
+    assert _consent_rows(store, contact) == before  # same ids, same values
+    assert consents.current_consents(store, contact) == flags_before
+    with store.read() as conn:
+        graves = conn.exec_driver_sql(
+            "SELECT count(*) FROM tombstone WHERE entity = 'consent'"
+        ).scalar()
+        # The undo syncs: a restore change (every field) per consent, after its delete.
+        ops = conn.exec_driver_sql(
+            "SELECT record_id, op FROM change_log WHERE entity = 'consent' ORDER BY seq"
+        ).fetchall()
+        flag = conn.exec_driver_sql(
+            "SELECT consent_sms FROM contact WHERE id = ?", (contact,)
+        ).scalar()
+    assert graves == 0 and flag
+    for consent_id in ids:
+        assert [op for rid, op in ops if rid == consent_id] == ["upsert", "delete", "restore"]
+    assert check_integrity(store, full=True).ok
+
+
+def test_a_failed_delete_keeps_the_consents(store: Store) -> None:
+    contact = create_contact(store, {"name": "Ann"}).value
+    consents.record_consent(store, contact, "call", "given")
+    with pytest.raises(NotFoundError):
+        delete_contact(store, "01a20000-0000-7000-8000-000000000000")
+    assert len(_consent_rows(store, contact)) == 1
+    deleted = delete_contact(store, contact).value
+    with pytest.raises(NotFoundError):  # deleted already: the second delete touches nothing
+        delete_contact(store, contact)
+    restore_contact(store, deleted)
+    assert [r.purpose for r in consents.consent_history(store, contact)] == ["call"]
 
 
 def test_export_holds_everything_about_the_person(store: Store, tmp_path: Path) -> None:

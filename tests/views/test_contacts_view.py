@@ -7,6 +7,7 @@ from PySide6.QtGui import QDesktopServices, QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from crm_desktop.services.companies import create_company
+from crm_desktop.services.consent import consent_history, record_consent
 from crm_desktop.services.contacts import create_contact, delete_contact, get_contact
 from crm_desktop.services.custom_fields import define_field
 from crm_desktop.services.queries import ContactQuery
@@ -198,7 +199,8 @@ def test_company_link_and_log_call_signals(qtbot, ctx) -> None:
 
 
 def test_delete_asks_first_and_undo_restores(qtbot, ctx, monkeypatch) -> None:
-    create_contact(ctx.store, {"name": "Bo", "phones": "+8613812345678"})
+    contact_id = create_contact(ctx.store, {"name": "Bo", "phones": "+8613812345678"}).value
+    consent_id = record_consent(ctx.store, contact_id, "email", "given", source="form").value
     view = _view(qtbot, ctx)
     view.table.selectRow(0)
     view.table.setFocus()
@@ -210,9 +212,16 @@ def test_delete_asks_first_and_undo_restores(qtbot, ctx, monkeypatch) -> None:
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     _settle_all(qtbot, ctx, view)
     assert _names(ctx) == [] and view.model.rowCount() == 0
+    assert consent_history(ctx.store, contact_id) == []
     ctx.undo_stack.undo()
     _settle_all(qtbot, ctx, view)
     assert _names(ctx) == ["Bo"] and view.model.rowCount() == 1
+    [consent] = consent_history(ctx.store, contact_id)  # the same record, back with it
+    assert (consent.id, consent.purpose, consent.source) == (consent_id, "email", "form")
+    assert get_contact(ctx.store, contact_id).contact.consent_email
+    ctx.undo_stack.redo()
+    _settle_all(qtbot, ctx, view)
+    assert _names(ctx) == [] and consent_history(ctx.store, contact_id) == []
 
 
 def test_column_chooser_hides_columns_and_remembers(qtbot, ctx) -> None:
