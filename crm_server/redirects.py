@@ -6,6 +6,12 @@ that record offline pushes its edit later: without this it would hit a
 tombstone (a delete conflict nobody asked for). Instead the edit, and any new
 record still pointing at the merged-away id (an activity logged offline), is
 rewritten to the survivor before it is merged, so it lands where the data now lives.
+
+A merge undone on a device syncs as the delete of its ``merge_redirect`` (then
+the restore of the merged-away record and the moves back of its records): a
+tombstoned redirect no longer applies, from the change after its delete on,
+also within the same push, so the restore and the moves back land on the
+restored record instead of being sent to the survivor again.
 """
 
 from __future__ import annotations
@@ -28,19 +34,21 @@ def redirect_changes(session: Session, changes: list[WireChange]) -> list[WireCh
 
     Upserts and restores of a merged-away record become upserts of the survivor
     (``created_at`` left out: the survivor keeps its own); deletes of it are left
-    alone (the record is deleted already). Redirects pushed in this same batch
-    apply to the changes after them only.
+    alone (the record is deleted already). Redirects pushed (or deleted: an undone
+    merge) in this same batch apply to the changes after them only.
     """
     ids = _candidate_ids(changes)
     if not ids:
         return changes
     known = _load(session, ids)
-    batch: dict[str, str] = {}
+    batch: dict[str, str | None] = {}  # None: the redirect was deleted in this push
     out: list[WireChange] = []
     for change in changes:
         if change.entity == REDIRECT_ENTITY:
             survivor = change.fields.get("survivor_id")
-            if change.op != "delete" and isinstance(survivor, str):
+            if change.op == "delete":
+                batch[change.record_id] = None
+            elif isinstance(survivor, str):
                 batch[change.record_id] = survivor
             out.append(change)
             continue
@@ -86,17 +94,17 @@ def _load(session: Session, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _follow(record_id: str, known: dict[str, str], batch: dict[str, str]) -> str:
+def _follow(record_id: str, known: dict[str, str], batch: dict[str, str | None]) -> str:
     current = record_id
     for _ in range(MAX_CHAIN):
-        target = batch.get(current) or known.get(current)
+        target = batch[current] if current in batch else known.get(current)
         if target is None or target == record_id:
             return current
         current = target
     return current
 
 
-def _rewrite(change: WireChange, known: dict[str, str], batch: dict[str, str]) -> WireChange:
+def _rewrite(change: WireChange, known: dict[str, str], batch: dict[str, str | None]) -> WireChange:
     update: dict[str, object] = {}
     fields = dict(change.fields)
     for name in REFERENCES:

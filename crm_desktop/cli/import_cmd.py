@@ -82,14 +82,22 @@ def register(
     merge = sub.add_parser(
         "merge",
         parents=[common],
-        help="merge a contact into another (activities, tasks, deals and tags kept)",
+        help="merge a contact (or a company) into another (everything linked to it kept)",
         description="Merge contact OTHER into SURVIVOR: every activity, task and deal of OTHER "
         "moves to SURVIVOR, phones, emails and tags are united, each other field keeps "
         "SURVIVOR's value (or OTHER's where SURVIVOR has none) unless --pick says otherwise. "
-        "OTHER is deleted; edits of it made offline on other devices land on SURVIVOR.",
+        "OTHER is deleted; edits of it made offline on other devices land on SURVIVOR. "
+        "Two companies merge alike: OTHER's contacts, deals, activities and tasks move to "
+        "SURVIVOR and tags are united. Whether the ids are contacts or companies is found "
+        "from the ids unless --entity says. (The desktop app can undo a merge it made.)",
     )
     merge.add_argument("survivor", metavar="SURVIVOR")
     merge.add_argument("other", metavar="OTHER")
+    merge.add_argument(
+        "--entity",
+        choices=("contact", "company"),
+        help="what SURVIVOR and OTHER are (default: found from the ids)",
+    )
     merge.add_argument(
         "--pick",
         action="extend",
@@ -320,7 +328,7 @@ def run_duplicates(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from crm_desktop.services.merge import merge_contacts
+    from crm_desktop.services.merge import merge_records
 
     picks: dict[str, str] = {}
     for item in args.pick:
@@ -329,10 +337,35 @@ def run_merge(args: argparse.Namespace) -> int:
             raise UsageError(f"'{item}' is not FIELD=survivor or FIELD=other.")
         picks[name.strip()] = side
     with opened_store(args) as store:
-        outcome = merge_contacts(store, args.survivor, args.other, picks).value
+        kind = _merge_kind(store, args.entity, args.survivor, args.other)
+        outcome = merge_records(store, kind, args.survivor, args.other, picks).value
     moved = ", ".join(f"{n} {entity}" for entity, n in outcome.moved.items() if n)
     print(
-        f"Merged {outcome.merged_id} into {outcome.survivor_id}"
+        f"Merged {outcome.entity} {outcome.merged_id} into {outcome.survivor_id}"
         + (f"; moved {moved}." if moved else ".")
     )
     return EXIT_OK
+
+
+def _merge_kind(store: Store, entity: str | None, survivor: str, other: str) -> Any:
+    """The `MergeKind` for --entity, or found from the ids: both contacts or both companies
+    (ids are unique across tables); a pair of neither is left to the contact merge, which
+    names the missing one."""
+    from crm_desktop.services.company_merge import COMPANY
+    from crm_desktop.services.merge import CONTACT
+
+    if entity is not None:
+        return COMPANY if entity == "company" else CONTACT
+    with store.read() as conn:
+        found = {
+            table: {
+                record_id
+                for (record_id,) in conn.exec_driver_sql(
+                    f"SELECT id FROM {table} WHERE id IN (?, ?)", (survivor, other)
+                )
+            }
+            for table in ("contact", "company")
+        }
+    if found["company"] and found["contact"]:
+        raise UsageError("SURVIVOR and OTHER must both be contacts or both be companies.")
+    return COMPANY if found["company"] else CONTACT

@@ -167,7 +167,8 @@ def _items(value: Any, key: str) -> list[str]:
             value = value.split(",")
     out = []
     for item in value:
-        text = item.get(key, "") if isinstance(item, Mapping) else str(item)
+        # `type(...) is dict` first: the ABC check costs ~10x more, per item of 100k rows.
+        text = item.get(key, "") if type(item) is dict or isinstance(item, Mapping) else str(item)
         if text and text.strip():
             out.append(text.strip())
     return out
@@ -524,3 +525,39 @@ def _similar_names(
             if x < y:
                 pairs.append((members[int(x)], members[int(y)]))
     return pairs
+
+
+# -- companies ---------------------------------------------------------------------------
+REASON_COMPANY_NAME = "company_name"
+
+
+@dataclass
+class CompanyScanResult:
+    """Likely duplicate companies: `DuplicatePair`s of company ids."""
+
+    pairs: list[DuplicatePair] = field(default_factory=list)
+    companies: int = 0
+    skipped_blocks: list[tuple[str, str, int]] = field(default_factory=list)  # kind, key, size
+
+
+def find_company_duplicates(store: Store) -> CompanyScanResult:
+    """Every pair of companies with the same name once case, punctuation and legal
+    suffixes are dropped ("华为技术有限公司" and "华为技术", "Acme Ltd" and "ACME Inc."),
+    in name order. One read; grouped by that key, so no two groups are compared."""
+    with store.read() as conn:
+        rows = conn.exec_driver_sql("SELECT id, name FROM company ORDER BY name_sort, id").all()
+    result = CompanyScanResult(companies=len(rows))
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for record_id, name in rows:
+        key = company_key(name)
+        if key:
+            groups[key].append((record_id, name))
+    for key, members in groups.items():
+        if len(members) > MAX_BLOCK:
+            result.skipped_blocks.append(("company", key, len(members)))
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                (a, a_name), (b, b_name) = members[x], members[y]
+                result.pairs.append(DuplicatePair(a, b, a_name, b_name, [REASON_COMPANY_NAME], 1.0))
+    return result

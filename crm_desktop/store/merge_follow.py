@@ -1,4 +1,5 @@
-"""A merge pulled from the server: this device re-points its own records to the survivor.
+"""A merge pulled from the server: this device re-points its own records to the survivor;
+an undone merge pulled: it moves them back.
 
 The device that merged re-pointed every activity, task and deal it could see.
 Records it could not see (another rep's private activity on the merged-away
@@ -6,14 +7,26 @@ contact) still point at the merged-away id; when their owner's device applies
 the pulled ``merge_redirect``, this hook moves them to the survivor as ordinary
 captured edits, which the next push sends to the server. Only records owned by
 this device's user are moved, so two devices never race to make the same edit.
+
+What it moved is remembered in ``local_meta`` (key ``merge_follow:<merged id>``,
+local bookkeeping, never synced). When the merge is undone on the device that
+made it, the redirect's delete is pulled here: exactly those records, where they
+still point at the survivor, move back to the restored record. A pulled delete
+never re-applies the merge, and a local merge or undo (capture on) moves its
+records itself.
 """
 
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import select
 
 from crm_desktop.domain.models import SYNCED_MODELS
 from crm_desktop.store.changes import Row, WriteTx, on_written, table_of
+
+MOVED_KEY = "merge_follow:"
+_CHUNK = 500
 
 
 def _children(kind: str) -> list[type]:
@@ -26,7 +39,7 @@ def _children(kind: str) -> list[type]:
 
 @on_written("merge_redirect")
 def _follow_merge(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
-    if op == "delete" or tx.capturing:  # a local merge re-points everything itself
+    if tx.capturing:  # a local merge or undo re-points everything itself
         return
     user = tx.replica.user
     if not user:
@@ -35,19 +48,76 @@ def _follow_merge(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
         merged, survivor, kind = row["id"], row.get("survivor_id"), row.get("entity")
         if not survivor or kind not in ("contact", "company"):
             continue
-        column = f"{kind}_id"
-        for model in _children(kind):
-            table = table_of(model)
-            ids = list(
-                tx.conn.execute(
-                    select(table.c.id).where(table.c[column] == merged, table.c.owner == user)
-                ).scalars()
-            )
-            if not ids:
-                continue
-            tx.capturing = True  # these are this device's own edits: they must sync
-            try:
-                for record_id in ids:
-                    tx.update(model, record_id, {column: survivor})
-            finally:
-                tx.capturing = False
+        if op == "delete":
+            _move_back(tx, kind, merged, survivor, user)
+        else:
+            _move(tx, kind, merged, survivor, user)
+
+
+def _move(tx: WriteTx, kind: str, merged: str, survivor: str, user: str) -> None:
+    column = f"{kind}_id"
+    moved = _remembered(tx, merged)
+    for model in _children(kind):
+        table = table_of(model)
+        ids = list(
+            tx.conn.execute(
+                select(table.c.id).where(table.c[column] == merged, table.c.owner == user)
+            ).scalars()
+        )
+        if not ids:
+            continue
+        _update(tx, model, ids, {column: survivor})
+        moved[table.name] = sorted({*moved.get(table.name, []), *ids})
+    if moved:
+        _remember(tx, merged, moved)
+
+
+def _move_back(tx: WriteTx, kind: str, merged: str, survivor: str, user: str) -> None:
+    """The records this device moved when it followed the merge, if still on the survivor."""
+    column = f"{kind}_id"
+    moved = _remembered(tx, merged)
+    for entity, ids in moved.items():
+        model = SYNCED_MODELS.get(entity)
+        if model is None or column not in table_of(model).c:
+            continue
+        table = table_of(model)
+        still: list[str] = []
+        for start in range(0, len(ids), _CHUNK):
+            still += tx.conn.execute(
+                select(table.c.id).where(
+                    table.c.id.in_(ids[start : start + _CHUNK]),
+                    table.c[column] == survivor,
+                    table.c.owner == user,
+                )
+            ).scalars()
+        _update(tx, model, still, {column: merged})
+    tx.conn.exec_driver_sql("DELETE FROM local_meta WHERE key = ?", (MOVED_KEY + merged,))
+
+
+def _update(tx: WriteTx, model: type, ids: list[str], values: Row) -> None:
+    if not ids:
+        return
+    tx.capturing = True  # these are this device's own edits: they must sync
+    try:
+        for record_id in ids:
+            tx.update(model, record_id, values)
+    finally:
+        tx.capturing = False
+
+
+def _remembered(tx: WriteTx, merged: str) -> dict[str, list[str]]:
+    raw = tx.conn.exec_driver_sql(
+        "SELECT value FROM local_meta WHERE key = ?", (MOVED_KEY + merged,)
+    ).scalar()
+    found = json.loads(raw) if raw else {}
+    return (
+        {str(k): [str(i) for i in v] for k, v in found.items()} if isinstance(found, dict) else {}
+    )
+
+
+def _remember(tx: WriteTx, merged: str, moved: dict[str, list[str]]) -> None:
+    tx.conn.exec_driver_sql(
+        "INSERT INTO local_meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (MOVED_KEY + merged, json.dumps(moved)),
+    )

@@ -226,6 +226,8 @@ class CompaniesView(QWidget):
         self._ctx = ctx
         self.model = CompanyListModel(ctx, self)
         self.editor: CompanyEditor | None = None
+        self.merge_into_dialog: Any = None  # the open "Merge into…" steps, for tests
+        self.merge_dialog: Any = None
         self._keep_id: str | None = None
         self._build()
         self._connect()
@@ -266,6 +268,11 @@ class CompaniesView(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(lambda: self.delete_company(self.selected_id()))
         self.table.addAction(self.delete_action)
+        # Right-click on a company: merge it into another (undoable), or delete it.
+        self.merge_action = QAction(self.tr("Merge into…"), self)
+        self.merge_action.triggered.connect(lambda: self.merge_company(self.selected_id()))
+        self.table.insertAction(self.delete_action, self.merge_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def _connect(self) -> None:
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
@@ -281,6 +288,7 @@ class CompaniesView(QWidget):
         self.page.open_contact.connect(self.open_contact)
         self.page.edit_requested.connect(self.edit_company)
         self.page.delete_requested.connect(self.delete_company)
+        self.page.merge_requested.connect(self.merge_company)
         self._ctx.runner.changed.connect(self._on_changed)
 
     # -- public ------------------------------------------------------------------------
@@ -325,6 +333,34 @@ class CompaniesView(QWidget):
                 self._ctx, company_id, name=name, detach=True, on_error=self.show_error
             )
             self._ctx.undo_stack.push(command)
+
+    def merge_company(self, company_id: str | None) -> None:
+        """Merge into…: pick the company to keep, then the fields (merge dialog)."""
+        if company_id is None:
+            return
+        from crm_desktop.views.merge_dialog import MergeIntoDialog
+
+        row = self.model.row_of(company_id)
+        name = self.model.data(self.model.index(row, 0)) if row is not None else ""
+        name = name or (self.page.company.name if self.page.company else "")
+        dialog = MergeIntoDialog(self._ctx, company_id, str(name), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._merge_picked(company_id, dialog.target_id))
+        self.merge_into_dialog = dialog
+        dialog.open()
+
+    def _merge_picked(self, company_id: str, target_id: str | None) -> None:
+        if target_id is None:
+            return
+        from crm_desktop.views.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(
+            self._ctx, target_id, company_id, self, entity="company", on_error=self.show_error
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.merged.connect(lambda outcome: self.open_company(outcome.survivor_id))
+        self.merge_dialog = dialog
+        dialog.open()
 
     def confirm(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)

@@ -76,12 +76,13 @@ class CompanyPage(QWidget):
 
     Signals:
         open_contact(id): a contact of the company was activated.
-        edit_requested(id), delete_requested(id): the page's buttons.
+        edit_requested(id), delete_requested(id), merge_requested(id): the page's buttons.
     """
 
     open_contact = Signal(str)
     edit_requested = Signal(str)
     delete_requested = Signal(str)
+    merge_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,8 +136,11 @@ class CompanyPage(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
+        self.merge_button = QPushButton(self.tr("Merge into…"))
+        self.merge_button.clicked.connect(lambda: self._emit(self.merge_requested))
         line.addWidget(self.name_label, 1)
         line.addWidget(self.edit_button)
+        line.addWidget(self.merge_button)
         line.addWidget(self.delete_button)
         return line
 

@@ -1,8 +1,9 @@
 """Duplicates in the GUI: the warning a new contact gets, and File → Find duplicates….
 
-The scan (`crm_desktop.services.duplicates.find_duplicates`) runs on the
-store's worker; the dialog lists the pairs found and opens the merge dialog
-for the one selected.
+The scan (`crm_desktop.services.duplicates.find_duplicates` for contacts,
+`find_company_duplicates` for companies) runs on the store's worker; the
+dialog lists the pairs found and opens the merge dialog for the one selected
+(an undoable merge).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_desktop.services.duplicates import DuplicateMatch, DuplicatePair, ScanResult
+from crm_desktop.services.duplicates import DuplicateMatch, DuplicatePair
 from crm_desktop.views.context import AppContext
 
 SHOWN_MATCHES = 5
@@ -38,6 +40,9 @@ def reason_text(reason: str) -> str:
         "phone": QCoreApplication.translate("Duplicates", "same phone"),
         "name+company": QCoreApplication.translate(
             "Duplicates", "similar name at the same company"
+        ),
+        "company_name": QCoreApplication.translate(
+            "Duplicates", "same name (legal suffix ignored)"
         ),
     }
     return texts.get(reason, reason)
@@ -113,23 +118,34 @@ def show_duplicate_warning(
 
 
 class DuplicatesDialog(QDialog):
-    """File → Find duplicates…: every likely duplicate pair, merge the selected one."""
+    """File → Find duplicates…: every likely duplicate pair of contacts or of companies,
+    merge the selected one.
+
+    Args:
+        entity: what to scan first, "contact" or "company" (the box at the top switches).
+    """
 
     scanned = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, entity: str = "contact"
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.pairs: list[DuplicatePair] = []
         self.setWindowTitle(self.tr("Find duplicates"))
         self.resize(760, 480)
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.entity_box = QComboBox(self)
+        self.entity_box.addItem(self.tr("Contacts"), "contact")
+        self.entity_box.addItem(self.tr("Companies"), "company")
+        self.entity_box.setCurrentIndex(1 if entity == "company" else 0)
         self.status = QLabel(self.tr("Looking for duplicates…"), self)
-        layout.addWidget(self.status)
+        top.addWidget(self.entity_box)
+        top.addWidget(self.status, 1)
+        layout.addLayout(top)
         self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Contact"), self.tr("Possible duplicate"), self.tr("Why")]
-        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -150,30 +166,46 @@ class DuplicatesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.merge_dialog: QDialog | None = None
+        self.entity_box.currentIndexChanged.connect(lambda _index: self.scan())
         self.scan()
+
+    @property
+    def entity(self) -> str:
+        """What the list holds: "contact" or "company"."""
+        return str(self.entity_box.currentData())
 
     def scan(self) -> None:
         """Run the scan on the store's worker (never on the GUI thread)."""
-        from crm_desktop.services.duplicates import find_duplicates
+        from crm_desktop.services.duplicates import find_company_duplicates, find_duplicates
 
         self.rescan_button.setEnabled(False)
+        self.entity_box.setEnabled(False)
         self.status.setText(self.tr("Looking for duplicates…"))
+        first = self.tr("Company") if self.entity == "company" else self.tr("Contact")
+        self.table.setHorizontalHeaderLabels([first, self.tr("Possible duplicate"), self.tr("Why")])
+        self.pairs = []
+        self._fill()
         store = self._ctx.store
-        self._ctx.runner.submit(lambda: find_duplicates(store), self._show, self._failed)
+        scan = find_company_duplicates if self.entity == "company" else find_duplicates
+        self._ctx.runner.submit(lambda: scan(store), self._show, self._failed)
 
-    def _show(self, result: ScanResult) -> None:
+    def _show(self, result: Any) -> None:
         self.rescan_button.setEnabled(True)
+        self.entity_box.setEnabled(True)
         self.pairs = list(result.pairs)
         self._fill()
-        self.status.setText(
-            self.tr("{0} possible duplicates among {1} contacts.").format(
-                len(self.pairs), result.contacts
-            )
-        )
+        if self.entity == "company":
+            text = self.tr("{0} possible duplicates among {1} companies.")
+            total = result.companies
+        else:
+            text = self.tr("{0} possible duplicates among {1} contacts.")
+            total = result.contacts
+        self.status.setText(text.format(len(self.pairs), total))
         self.scanned.emit(result)
 
     def _failed(self, error: BaseException) -> None:
         self.rescan_button.setEnabled(True)
+        self.entity_box.setEnabled(True)
         self.status.setText(self.tr("The scan failed: {0}").format(error))
 
     def _fill(self) -> None:
@@ -200,7 +232,7 @@ class DuplicatesDialog(QDialog):
             return
         from crm_desktop.views.merge_dialog import MergeDialog
 
-        dialog = MergeDialog(self._ctx, pair.a, pair.b, self)
+        dialog = MergeDialog(self._ctx, pair.a, pair.b, self, entity=self.entity)
         dialog.merged.connect(self._merged)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.merge_dialog = dialog

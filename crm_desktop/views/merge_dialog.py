@@ -1,9 +1,10 @@
-"""Merge two contacts: pick each field that differs, see what moves, merge.
+"""Merge two contacts, or two companies: pick each field that differs, see what moves, merge.
 
 The plan (both records, default picks) is read on the worker; the merge
-itself (`crm_desktop.services.merge.merge_contacts`) runs there too. A merge
-keeps every activity, task, deal and tag of both and syncs as a merge; it is
-not on the undo stack (the merged-away record's id is retired everywhere).
+itself (`crm_desktop.services.merge`) runs there too, as a `MergeCommand` on
+the app's undo stack. A merge keeps every activity, task, deal and tag of both
+and syncs as a merge; Edit → Undo brings the merged-away record back (and
+syncs that too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,9 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_desktop.services.merge import OTHER, SURVIVOR, UNITED, MergePlan
+from crm_desktop.services.merge import CONTACT, OTHER, SURVIVOR, MergeKind, MergePlan
 from crm_desktop.store.engine import Store
 from crm_desktop.views.context import AppContext
+from crm_desktop.views.merge_commands import MergeCommand, merge_error_text, show_error_box
+from crm_desktop.views.undo_commands import ErrorSink
+
+ENTITIES = ("contact", "company")
+
+
+def merge_kind(entity: str) -> MergeKind:
+    """The `MergeKind` of "contact" or "company"."""
+    if entity == "company":
+        from crm_desktop.services.company_merge import COMPANY
+
+        return COMPANY
+    return CONTACT
 
 
 @dataclass
@@ -37,12 +51,15 @@ class MergeData:
     field_labels: dict[str, str]
 
 
-def load_merge_data(store: Store, survivor_id: str, other_id: str) -> MergeData:
+def load_merge_data(
+    store: Store, survivor_id: str, other_id: str, entity: str = "contact"
+) -> MergeData:
     """Runs on the worker."""
     from crm_desktop.services.custom_fields import list_fields
-    from crm_desktop.services.merge import plan_merge
+    from crm_desktop.services.merge import plan_records
 
-    plan = plan_merge(store, survivor_id, other_id)
+    kind = merge_kind(entity)
+    plan = plan_records(store, kind, survivor_id, other_id)
     ids = [x for x in (plan.survivor.get("company_id"), plan.other.get("company_id")) if x]
     names: dict[str, str] = {}
     if ids:
@@ -53,25 +70,44 @@ def load_merge_data(store: Store, survivor_id: str, other_id: str) -> MergeData:
                     f"SELECT id, name FROM company WHERE id IN ({marks})", tuple(ids)
                 ).all()
             )
-    labels = {f"cf:{f.id}": f.label for f in list_fields(store, "contact")}
+    labels = {f"cf:{f.id}": f.label for f in list_fields(store, kind.entity)}
     return MergeData(plan, names, labels)
 
 
 class MergeDialog(QDialog):
-    """Pick, per differing field, which contact's value the merged contact keeps."""
+    """Pick, per differing field, which record's value the merged record keeps.
+
+    Args:
+        entity: "contact" or "company".
+        on_error: where failures of a later undo or redo of this merge are told
+            (the dialog is gone by then); a message box if not given.
+    """
 
     merged = Signal(object)  # MergeOutcome
     loaded = Signal()
 
     def __init__(
-        self, ctx: AppContext, survivor_id: str, other_id: str, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        survivor_id: str,
+        other_id: str,
+        parent: QWidget | None = None,
+        *,
+        entity: str = "contact",
+        on_error: ErrorSink | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.entity = entity if entity in ENTITIES else "contact"
+        self.kind = merge_kind(self.entity)
+        self._later_errors = on_error or show_error_box
         self.survivor_id, self.other_id = survivor_id, other_id
         self.data: MergeData | None = None
         self.groups: dict[str, QButtonGroup] = {}
-        self.setWindowTitle(self.tr("Merge contacts"))
+        self.command: MergeCommand | None = None
+        self.setWindowTitle(
+            self.tr("Merge companies") if self.entity == "company" else self.tr("Merge contacts")
+        )
         self.resize(720, 520)
         layout = QVBoxLayout(self)
         self.intro = QLabel(self.tr("Loading…"), self)
@@ -98,37 +134,38 @@ class MergeDialog(QDialog):
         self._load()
 
     def _load(self) -> None:
-        store, a, b = self._ctx.store, self.survivor_id, self.other_id
+        store, a, b, entity = self._ctx.store, self.survivor_id, self.other_id, self.entity
         self.merge_button.setEnabled(False)
-        self._ctx.runner.submit(lambda: load_merge_data(store, a, b), self._show, self._failed)
+        self._ctx.runner.submit(
+            lambda: load_merge_data(store, a, b, entity), self._show, self._failed
+        )
 
     def swap(self) -> None:
-        """The other contact survives instead (its id lives on)."""
+        """The other record survives instead (its id lives on)."""
         self.survivor_id, self.other_id = self.other_id, self.survivor_id
         self._load()
 
     def _failed(self, error: BaseException) -> None:
-        self.error.setText(str(getattr(error, "message", error)))
+        self.error.setText(merge_error_text(error))
         self.merge_button.setEnabled(True)
 
     def _show(self, data: MergeData) -> None:
         self.data = data
         plan = data.plan
-        self.intro.setText(
-            self.tr(
-                "“{0}” is merged into “{1}”. Every activity, task, deal and tag of both is kept; "
-                "phones and emails are combined. Choose the value to keep where they differ."
-            ).format(plan.other.get("name"), plan.survivor.get("name"))
-        )
+        self.intro.setText(self._intro().format(plan.other.get("name"), plan.survivor.get("name")))
         body = QWidget(self.scroll_area)
         grid = QGridLayout(body)
         grid.addWidget(QLabel(self.tr("Field"), body), 0, 0)
-        grid.addWidget(QLabel(self.tr("Kept contact"), body), 0, 1)
-        grid.addWidget(QLabel(self.tr("Merged-away contact"), body), 0, 2)
+        if self.entity == "company":
+            kept, away = self.tr("Kept company"), self.tr("Merged-away company")
+        else:
+            kept, away = self.tr("Kept contact"), self.tr("Merged-away contact")
+        grid.addWidget(QLabel(kept, body), 0, 1)
+        grid.addWidget(QLabel(away, body), 0, 2)
         self.groups = {}
         row = 1
         for name in plan.differing:
-            if name in UNITED:
+            if name in self.kind.united:
                 shown = self._text(name, plan.defaults[name])
                 grid.addWidget(QLabel(self._label(name), body), row, 0)
                 grid.addWidget(QLabel(self.tr("Both: {0}").format(shown), body), row, 1, 1, 2)
@@ -153,9 +190,28 @@ class MergeDialog(QDialog):
         self.merge_button.setEnabled(True)
         self.loaded.emit()
 
+    def _intro(self) -> str:
+        if self.entity == "company":
+            return self.tr(
+                "“{0}” is merged into “{1}”. Its contacts, deals, activities and tasks move to "
+                "“{1}”; tags are combined. Choose the value to keep where they differ. "
+                "Edit → Undo takes the merge back."
+            )
+        return self.tr(
+            "“{0}” is merged into “{1}”. Every activity, task, deal and tag of both is kept; "
+            "phones and emails are combined. Choose the value to keep where they differ. "
+            "Edit → Undo takes the merge back."
+        )
+
     def _label(self, name: str) -> str:
         assert self.data is not None
         labels = {
+            "industry": self.tr("Industry"),
+            "website": self.tr("Website"),
+            "phone": self.tr("Phone"),
+            "email": self.tr("Email"),
+            "city": self.tr("City"),
+            "country": self.tr("Country"),
             "name": self.tr("Name"),
             "company_id": self.tr("Company"),
             "title": self.tr("Title"),
@@ -199,15 +255,80 @@ class MergeDialog(QDialog):
         }
 
     def merge(self) -> None:
-        from crm_desktop.services.merge import merge_contacts
-
-        store, a, b, picks = self._ctx.store, self.survivor_id, self.other_id, self.picks()
+        """Push the merge onto the undo stack (it runs on the worker at once)."""
+        assert self.data is not None
         self.merge_button.setEnabled(False)
         self.error.setText("")
-        self._ctx.runner.submit(
-            lambda: merge_contacts(store, a, b, picks), self._done, self._failed
+        plan = self.data.plan
+        text = QCoreApplication.translate("MergeCommands", "Merge {0} into {1}").format(
+            plan.other.get("name"), plan.survivor.get("name")
         )
+        self.command = MergeCommand(
+            self._ctx,
+            self.kind,
+            self.survivor_id,
+            self.other_id,
+            self.picks(),
+            text=text,
+            on_error=self._failed,
+            on_merged=self._done,
+        )
+        self._ctx.undo_stack.push(self.command)
 
-    def _done(self, result: Any) -> None:
-        self.merged.emit(result.value)
+    def _done(self, outcome: Any) -> None:
+        if self.command is not None:  # this dialog closes: later undo errors go elsewhere
+            self.command.set_error_sink(self._later_errors)
+        self.merged.emit(outcome)
         self.accept()
+
+
+class MergeIntoDialog(QDialog):
+    """ "Merge into…" on a company: pick (type-ahead) the company it is merged into.
+
+    Accepting opens nothing itself: `target_id` is the picked company, which the
+    caller hands to a `MergeDialog` as the survivor.
+    """
+
+    def __init__(
+        self, ctx: AppContext, company_id: str, name: str, parent: QWidget | None = None
+    ) -> None:
+        from crm_desktop.views.company_picker import CompanyPicker
+
+        super().__init__(parent)
+        self.company_id = company_id
+        self.target_id: str | None = None
+        self.setWindowTitle(self.tr("Merge into…"))
+        layout = QVBoxLayout(self)
+        question = QLabel(
+            self.tr("Merge “{0}” into which company? Type its name, pinyin or initials.").format(
+                name
+            ),
+            self,
+        )
+        question.setWordWrap(True)
+        layout.addWidget(question)
+        self.picker = CompanyPicker(ctx, self)
+        self.picker.set_placeholder(self.tr("Company to keep"))
+        layout.addWidget(self.picker)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b00020")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.next_button = buttons.addButton(
+            self.tr("Next…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.next_button.setEnabled(False)
+        self.next_button.clicked.connect(self._next)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.picker.company_changed.connect(self._picked)
+
+    def _picked(self, company_id: str | None) -> None:
+        same = company_id == self.company_id
+        self.error.setText(self.tr("Pick another company.") if same else "")
+        self.target_id = None if same else company_id
+        self.next_button.setEnabled(self.target_id is not None)
+
+    def _next(self) -> None:
+        if self.target_id is not None:
+            self.accept()

@@ -135,7 +135,9 @@
     <message numerus="yes">
         <location line="+5" />
         <source>%n change(s) made here have not been sent to the server yet. They stay on this computer and are sent after you sign in again, as the same user. Sign out anyway?</source>
-        <translation><numerusform>在此所做的 %n 项更改尚未发送到服务器。它们会保留在这台电脑上，并在你以同一用户重新登录后发送。仍要退出登录吗？</numerusform></translation>
+        <translation>
+            <numerusform>在此所做的 %n 项更改尚未发送到服务器。它们会保留在这台电脑上，并在你以同一用户重新登录后发送。仍要退出登录吗？</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+8" />
@@ -693,7 +695,7 @@
 <context>
     <name>CompaniesView</name>
     <message>
-        <location filename="../../views/companies_view.py" line="+237" />
+        <location filename="../../views/companies_view.py" line="+239" />
         <source>Search companies: name, pinyin, city…</source>
         <translation>搜索公司：名称、拼音、城市…</translation>
     </message>
@@ -704,19 +706,24 @@
     </message>
     <message>
         <location line="+24" />
-        <location line="+59" />
+        <location line="+65" />
         <source>Delete company</source>
         <translation>删除公司</translation>
     </message>
+    <message>
+        <location line="-59" />
+        <source>Merge into…</source>
+        <translation>合并到…</translation>
+    </message>
     <message numerus="yes">
-        <location line="-44" />
+        <location line="+14" />
         <source>%n company(s)</source>
         <translation>
             <numerusform>%n 家公司</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+41" />
+        <location line="+42" />
         <source>Delete the company {0}? Its contacts, deals, activities and tasks are kept, without a company.</source>
         <translation>删除公司 {0}？其联系人、商机、活动和任务将保留，但不再关联公司。</translation>
     </message>
@@ -797,7 +804,7 @@
 <context>
     <name>CompanyListModel</name>
     <message>
-        <location filename="../../views/companies_view.py" line="-255" />
+        <location filename="../../views/companies_view.py" line="-263" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -830,13 +837,13 @@
 <context>
     <name>CompanyPage</name>
     <message>
-        <location filename="../../views/company_page.py" line="+102" />
-        <location line="+104" />
+        <location filename="../../views/company_page.py" line="+103" />
+        <location line="+107" />
         <source>Select a company to see its details.</source>
         <translation>选择一家公司以查看详情。</translation>
     </message>
     <message>
-        <location line="-96" />
+        <location line="-99" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -891,7 +898,12 @@
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+87" />
+        <location line="+2" />
+        <source>Merge into…</source>
+        <translation>合并到…</translation>
+    </message>
+    <message>
+        <location line="+88" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
@@ -2486,7 +2498,7 @@ Deals: {3}</source>
 <context>
     <name>DuplicateWarning</name>
     <message>
-        <location filename="../../views/duplicates_view.py" line="+61" />
+        <location filename="../../views/duplicates_view.py" line="+66" />
         <source>This contact may already exist:</source>
         <translation>该联系人可能已存在：</translation>
     </message>
@@ -2504,7 +2516,7 @@ Deals: {3}</source>
 <context>
     <name>Duplicates</name>
     <message>
-        <location line="-39" />
+        <location line="-42" />
         <source>same email</source>
         <translation>邮箱相同</translation>
     </message>
@@ -2519,6 +2531,11 @@ Deals: {3}</source>
         <translation>同一公司且姓名相似</translation>
     </message>
     <message>
+        <location line="+3" />
+        <source>same name (legal suffix ignored)</source>
+        <translation>名称相同（忽略公司后缀）</translation>
+    </message>
+    <message>
         <location line="+8" />
         <source>, </source>
         <translation>、</translation>
@@ -2527,23 +2544,38 @@ Deals: {3}</source>
 <context>
     <name>DuplicatesDialog</name>
     <message>
-        <location line="+77" />
+        <location line="+84" />
         <source>Find duplicates</source>
         <translation>查找重复</translation>
     </message>
     <message>
-        <location line="+3" />
-        <location line="+33" />
+        <location line="+5" />
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Companies</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <location line="+39" />
         <source>Looking for duplicates…</source>
         <translation>正在查找重复…</translation>
     </message>
     <message>
-        <location line="-29" />
+        <location line="+1" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
         <location line="+0" />
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>Possible duplicate</source>
         <translation>疑似重复</translation>
     </message>
@@ -2553,7 +2585,7 @@ Deals: {3}</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="-27" />
         <source>Merge…</source>
         <translation>合并…</translation>
     </message>
@@ -2563,7 +2595,12 @@ Deals: {3}</source>
         <translation>重新查找</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+35" />
+        <source>{0} possible duplicates among {1} companies.</source>
+        <translation>在 {1} 家公司中发现 {0} 组疑似重复。</translation>
+    </message>
+    <message>
+        <location line="+3" />
         <source>{0} possible duplicates among {1} contacts.</source>
         <translation>在 {1} 个联系人中发现 {0} 组疑似重复。</translation>
     </message>
@@ -2890,7 +2927,7 @@ Type the name to confirm:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../views/main_window.py" line="+121" />
+        <location filename="../../views/main_window.py" line="+123" />
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
@@ -3040,7 +3077,7 @@ Type the name to confirm:</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location line="+78" />
+        <location line="+84" />
         <source>About crm-desktop</source>
         <translation>关于 crm-desktop</translation>
     </message>
@@ -3089,14 +3126,52 @@ Type the name to confirm:</source>
     </message>
 </context>
 <context>
+    <name>MergeCommands</name>
+    <message>
+        <location filename="../../views/merge_commands.py" line="+32" />
+        <source>The merge cannot be undone: the record it kept was deleted since.</source>
+        <translation>无法撤销合并：合并时保留的记录此后已被删除。</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>The merge cannot be undone: the merged-away record exists again.</source>
+        <translation>无法撤销合并：被合并的记录已再次存在。</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>These two were merged the other way round already.</source>
+        <translation>这两条记录已经按相反方向合并过了。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>A record cannot be merged with itself.</source>
+        <translation>记录不能与自身合并。</translation>
+    </message>
+    <message>
+        <location line="+66" />
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../views/merge_dialog.py" line="+263" />
+        <source>Merge {0} into {1}</source>
+        <translation>将 {0} 合并到 {1}</translation>
+    </message>
+</context>
+<context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../views/merge_dialog.py" line="+74" />
+        <location line="-154" />
         <source>Merge contacts</source>
         <translation>合并联系人</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+0" />
+        <source>Merge companies</source>
+        <translation>合并公司</translation>
+    </message>
+    <message>
+        <location line="+4" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -3111,32 +3186,81 @@ Type the name to confirm:</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location line="+27" />
         <source>“{0}” is merged into “{1}”. Every activity, task, deal and tag of both is kept; phones and emails are combined. Choose the value to keep where they differ.</source>
-        <translation>“{0}”将合并到“{1}”。两者的所有活动、任务、商机和标签都会保留；电话和邮箱会合并。对于不同的字段，请选择要保留的值。</translation>
+        <translation type="vanished">“{0}”将合并到“{1}”。两者的所有活动、任务、商机和标签都会保留；电话和邮箱会合并。对于不同的字段，请选择要保留的值。</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+30" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2" />
+        <source>Kept company</source>
+        <translation>保留的公司</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Merged-away company</source>
+        <translation>被合并的公司</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>Kept contact</source>
         <translation>保留的联系人</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+0" />
         <source>Merged-away contact</source>
         <translation>被合并的联系人</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+9" />
         <source>Both: {0}</source>
         <translation>两者合并：{0}</translation>
     </message>
     <message>
         <location line="+25" />
+        <source>“{0}” is merged into “{1}”. Its contacts, deals, activities and tasks move to “{1}”; tags are combined. Choose the value to keep where they differ. Edit → Undo takes the merge back.</source>
+        <translation>“{0}”将合并到“{1}”。它的联系人、商机、活动和任务都会转到“{1}”；标签会合并。对于不同的字段，请选择要保留的值。可通过“编辑 → 撤销”撤回合并。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>“{0}” is merged into “{1}”. Every activity, task, deal and tag of both is kept; phones and emails are combined. Choose the value to keep where they differ. Edit → Undo takes the merge back.</source>
+        <translation>“{0}”将合并到“{1}”。两者的所有活动、任务、商机和标签都会保留；电话和邮箱会合并。对于不同的字段，请选择要保留的值。可通过“编辑 → 撤销”撤回合并。</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Website</source>
+        <translation>网站</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Country</source>
+        <translation>国家/地区</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -3224,6 +3348,34 @@ Type the name to confirm:</source>
         <location line="+0" />
         <source>no</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>MergeIntoDialog</name>
+    <message>
+        <location line="+54" />
+        <source>Merge into…</source>
+        <translation>合并到…</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Merge “{0}” into which company? Type its name, pinyin or initials.</source>
+        <translation>将“{0}”合并到哪家公司？请输入公司名称、拼音或拼音首字母。</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Company to keep</source>
+        <translation>要保留的公司</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Next…</source>
+        <translation>下一步…</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Pick another company.</source>
+        <translation>请选择另一家公司。</translation>
     </message>
 </context>
 <context>
@@ -3866,17 +4018,23 @@ Weighted ({1}%) {2}</source>
     <message numerus="yes">
         <location line="+69" />
         <source>%n change(s) to send</source>
-        <translation><numerusform>%n 项更改待发送</numerusform></translation>
+        <translation>
+            <numerusform>%n 项更改待发送</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location line="+5" />
         <source>%n conflict(s)</source>
-        <translation><numerusform>%n 个冲突</numerusform></translation>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location line="+2" />
         <source>%n rejected</source>
-        <translation><numerusform>%n 项被拒绝</numerusform></translation>
+        <translation>
+            <numerusform>%n 项被拒绝</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+3" />
