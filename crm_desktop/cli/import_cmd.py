@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,10 +147,13 @@ def _run_csv(args: argparse.Namespace) -> int:
         )
     if not args.json:
         _print_mapping(table, mapping)
-    from crm_desktop.services.csv_import import plan_import
+    from crm_desktop.services.csv_import import import_contacts, plan_import
 
-    ready, report = plan_import(table, mapping)
-    report = _finish(args, ready, report)
+    report = _finish(
+        args,
+        lambda: plan_import(table, mapping),
+        lambda store, **kw: import_contacts(store, table, mapping, **kw),
+    )
     if args.json:
         print_json(_report_json(args, report, table=table, mapping=mapping))
     else:
@@ -158,7 +162,7 @@ def _run_csv(args: argparse.Namespace) -> int:
 
 
 def _run_vcard(args: argparse.Namespace, path: Path) -> int:
-    from crm_desktop.services.csv_import import plan_vcards
+    from crm_desktop.services.csv_import import import_vcards, plan_vcards
     from crm_desktop.services.vcard import read_vcards
 
     if args.mapping:
@@ -170,8 +174,9 @@ def _run_vcard(args: argparse.Namespace, path: Path) -> int:
     cards = read_vcards(data)
     if not args.json:
         print(f"Reading vCard ({cards.encoding}): {len(cards.cards) + len(cards.skipped):,} cards.")
-    ready, report = plan_vcards(cards)
-    report = _finish(args, ready, report)
+    report = _finish(
+        args, lambda: plan_vcards(cards), lambda store, **kw: import_vcards(store, cards, **kw)
+    )
     if args.json:
         print_json(_report_json(args, report, encoding=cards.encoding))
     else:
@@ -179,11 +184,17 @@ def _run_vcard(args: argparse.Namespace, path: Path) -> int:
     return EXIT_OK if report.imported or not report.skipped else EXIT_ERROR
 
 
-def _finish(args: argparse.Namespace, ready: list[Any], report: ImportReport) -> ImportReport:
-    """Duplicate check, then (unless a dry run) the write."""
-    from crm_desktop.services.csv_import import check_duplicates, write_rows
+def _finish(
+    args: argparse.Namespace,
+    plan: Callable[[], tuple[list[Any], ImportReport]],
+    write: Callable[..., ImportReport],
+) -> ImportReport:
+    """A dry run: `plan` and the duplicate check. Else `write` (check, de-duplicate and
+    write in one streamed pass), with a progress bar on a terminal."""
+    from crm_desktop.services.csv_import import check_duplicates
 
     if args.dry_run:
+        ready, report = plan()
         # A dry run never creates a store: it compares with one only if it exists.
         index = _existing_index(args)
         check_duplicates(None, ready, report, on_duplicate=args.on_duplicate, index=index)
@@ -191,10 +202,13 @@ def _finish(args: argparse.Namespace, ready: list[Any], report: ImportReport) ->
     from crm_desktop.cli.progress import ProgressBar
 
     with opened_store(args, create=True) as store:
-        ready = check_duplicates(store, ready, report, on_duplicate=args.on_duplicate)
         bar = ProgressBar("import") if sys.stderr.isatty() else None
         try:
-            return write_rows(store, ready, report, progress=bar.update if bar else None)
+            return write(
+                store,
+                on_duplicate=args.on_duplicate,
+                progress=bar.update if bar else None,
+            )
         finally:
             if bar:
                 bar.close()

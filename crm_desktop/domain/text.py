@@ -46,6 +46,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)  # common Chinese names recur by the thousand in an import
 def sort_key(name: str) -> str:
     """Key that sorts Chinese names by pinyin among Latin names ('张伟' near 'Zhang')."""
     if name.isascii():

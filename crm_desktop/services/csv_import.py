@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from crm_desktop.errors import CrmError, NotFoundError, ValidationError
-from crm_desktop.ids import new_id
 from crm_desktop.services import validation as v
 from crm_desktop.services.duplicates import (
     DuplicateIndex,
@@ -25,11 +25,11 @@ from crm_desktop.services.duplicates import (
     Person,
     load_index,
 )
+from crm_desktop.services.import_writer import in_batches, write_batches
 from crm_desktop.services.results import OpResult
 from crm_desktop.services.vcard import VCardFile
 from crm_desktop.store.changes import ChangeSet
 from crm_desktop.store.engine import Store
-from crm_desktop.store.rawsql import insert_rows
 
 MAX_CELL = 1_000_000  # characters; a larger cell makes its row refused
 READ_LIMIT = 16_000_000  # what the csv module may read in one cell, so it can be reported
@@ -317,6 +317,14 @@ def resolve_mapping(
 
 # -- importing ---------------------------------------------------------------------------
 _LIST_SPLIT = re.compile(r"\s*(?::::|[,;；，、\n])\s*")
+_LIST_MARKS = (",", ";", "；", "，", "、", "\n", ":::")
+
+
+def _split_list(cell: str) -> list[str]:
+    """A cell of several values ("a, b" or Google's "a ::: b") as its values."""
+    if any(mark in cell for mark in _LIST_MARKS):
+        return _LIST_SPLIT.split(cell)
+    return [cell]  # most cells hold one value: no regex
 
 
 def build_row(headers: list[str], cells: list[str], mapping: Mapping[str, str]) -> dict[str, Any]:
@@ -348,7 +356,7 @@ def _assemble(parts: dict[str, list[str]]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for target, values in parts.items():
         if target in ("phones", "emails", "tags"):
-            items = [x for value in values for x in _LIST_SPLIT.split(value) if x]
+            items = [x for value in values for x in _split_list(value) if x]
             # Google's system groups ("* myContacts", "* starred") are not tags.
             row[target] = [x for x in items if not x.startswith("* ")]
         elif target not in ("first_name", "middle_name", "last_name"):
@@ -388,14 +396,23 @@ def plan_import(
 
 def plan_vcards(cards: VCardFile) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
     """As `plan_import`, for the cards of a vCard file (numbers are card numbers)."""
+    report, pairs = _vcard_pairs(cards)
+    return _clean_rows(pairs, report, where=_card), report
+
+
+def _vcard_pairs(
+    cards: VCardFile,
+) -> tuple[ImportReport, Iterator[tuple[int, dict[str, Any]]]]:
     report = ImportReport(skipped=list(cards.skipped), unit="card")
     for card in cards.cards:
         if card.ignored:
             shown = ", ".join(sorted(set(card.ignored))[:8])
             report.ignored.append((card.number, f"properties not imported: {shown}"))
-    pairs = ((card.number, dict(card.values)) for card in cards.cards)
-    ready = _clean_rows(pairs, report, where=lambda n: f"card {n}")
-    return ready, report
+    return report, ((card.number, dict(card.values)) for card in cards.cards)
+
+
+def _card(number: int) -> str:
+    return f"card {number}"
 
 
 def _clean_rows(
@@ -454,12 +471,7 @@ def check_duplicates(
     """Rows that look like a stored contact, or like an earlier row of the same file,
     are listed in `report.duplicates`; with ``on_duplicate="skip"`` they are also
     left out (and listed in `report.skipped`), with "import" they are kept."""
-    if on_duplicate not in DUPLICATE_CHOICES:
-        raise ValidationError(
-            "on_duplicate",
-            f"on_duplicate must be one of {', '.join(DUPLICATE_CHOICES)}.",
-            code="validation.choice",
-        )
+    _check_choice(on_duplicate)
     if index is None:
         index = load_index(store) if store is not None else DuplicateIndex()
     unit = report.unit
@@ -484,6 +496,15 @@ def check_duplicates(
     report.skipped.sort(key=lambda item: item[0])
     report.imported = len(kept)
     return kept
+
+
+def _check_choice(on_duplicate: str) -> None:
+    if on_duplicate not in DUPLICATE_CHOICES:
+        raise ValidationError(
+            "on_duplicate",
+            f"on_duplicate must be one of {', '.join(DUPLICATE_CHOICES)}.",
+            code="validation.choice",
+        )
 
 
 def describe(match: DuplicateMatch) -> str:
@@ -512,15 +533,21 @@ def import_contacts(
     on_duplicate: str = DUPLICATE_SKIP,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Create the contacts of `table` in bulk (one transaction per batch, not per row).
+    """Check and create the contacts of `table` in bulk, as one undoable import.
 
-    Duplicates are checked first (see `check_duplicates`). Companies named in
-    the file are found, or created in one transaction. Every record created is
-    recorded under `report.import_id`, so `undo_import` can remove the lot.
+    Rows stream through in batches: while one batch is written (one
+    transaction each), the next is checked and de-duplicated (see
+    `check_duplicates`; duplicates are looked for among the stored contacts
+    and all earlier rows). Companies named in the file are found, or created
+    with the first batch naming them. Every record created is recorded under
+    `report.import_id`, so `undo_import` can remove the lot.
     """
-    ready, report = plan_import(table, mapping)
-    ready = check_duplicates(store, ready, report, on_duplicate=on_duplicate)
-    return write_rows(store, ready, report, progress=progress)
+    report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
+    build = row_builder(table.headers, mapping)
+    pairs = (
+        (number, build(cells)) for number, cells in zip(table.row_numbers, table.rows, strict=True)
+    )
+    return _stream(store, pairs, len(table.rows), report, on_duplicate, progress)
 
 
 def import_vcards(
@@ -531,9 +558,35 @@ def import_vcards(
     progress: Progress | None = None,
 ) -> ImportReport:
     """`import_contacts` for the cards of a vCard file."""
-    ready, report = plan_vcards(cards)
-    ready = check_duplicates(store, ready, report, on_duplicate=on_duplicate)
-    return write_rows(store, ready, report, progress=progress)
+    report, pairs = _vcard_pairs(cards)
+    return _stream(store, pairs, len(cards.cards), report, on_duplicate, progress, _card)
+
+
+def _stream(
+    store: Store,
+    pairs: Iterable[tuple[int, dict[str, Any]]],
+    total: int,
+    report: ImportReport,
+    on_duplicate: str,
+    progress: Progress | None,
+    where: Callable[[int], str] | None = None,
+) -> ImportReport:
+    _check_choice(on_duplicate)
+    index = load_index(store)
+
+    def batches() -> Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]]:
+        for chunk in _chunks(pairs, BATCH):
+            ready = _clean_rows(chunk, report, where)
+            ready = check_duplicates(None, ready, report, on_duplicate=on_duplicate, index=index)
+            yield len(chunk), ready
+
+    return write_batches(store, batches(), report, total=total, progress=progress)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def write_rows(
@@ -544,69 +597,11 @@ def write_rows(
     batch_size: int = BATCH,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Write rows checked by `plan_import`: validated once, never again on the way in."""
-    from crm_desktop.domain.local import ImportItem
-    from crm_desktop.domain.models import Contact
-    from crm_desktop.services.owners import current_user
-    from crm_desktop.services.tags import ensure_tags
-    from crm_desktop.store.changes import table_of
-
-    report.import_id = report.import_id or new_id()
+    """Write rows checked by `plan_import` (after a preview): validated once, never again
+    on the way in; see `import_writer.write_batches`."""
     report.imported = 0
-    total = len(ready)
-    company_ids = _companies(store, {r["company"] for _, r in ready if "company" in r}, report)
-    owner = current_user(store.replica)
-    items = table_of(ImportItem)
-    for start in range(0, total, batch_size):
-        rows = []
-        for _, values in ready[start : start + batch_size]:
-            row = dict(values)
-            company = row.pop("company", None)
-            if company is not None:
-                row["company_id"] = company_ids[company]
-            row.setdefault("owner", owner)
-            rows.append(row)
-        with store.write() as tx:
-            ensure_tags(tx, {t for r in rows for t in r.get("tags") or ()})
-            ids = tx.insert_many(Contact, rows)
-            insert_rows(
-                tx.conn,
-                items,
-                [{"import_id": report.import_id, "entity": "contact", "record_id": i} for i in ids],
-            )
-        report.ids.extend(ids)
-        _merge(report.changes, tx.changes)
-        if progress:
-            progress(min(start + batch_size, total), total)
-    report.imported = len(report.ids)
-    if progress and not total:
-        progress(0, 0)
-    return report
-
-
-def _companies(store: Store, names: set[str], report: ImportReport) -> dict[str, str]:
-    from crm_desktop.domain.local import ImportItem
-    from crm_desktop.services.companies import find_or_create_company
-    from crm_desktop.store.changes import table_of
-
-    if not names:
-        return {}
-    with store.write() as tx:
-        ids = {name: find_or_create_company(tx, name) for name in sorted(names)}
-        created = sorted(tx.changes.created.get("company", ()))
-        insert_rows(
-            tx.conn,
-            table_of(ImportItem),
-            [{"import_id": report.import_id, "entity": "company", "record_id": i} for i in created],
-        )
-    _merge(report.changes, tx.changes)
-    return ids
-
-
-def _merge(into: ChangeSet, changes: ChangeSet) -> None:
-    for kind in ("created", "updated", "deleted"):
-        for entity, ids in getattr(changes, kind).items():
-            getattr(into, kind)[entity].update(ids)
+    batches = in_batches(ready, batch_size)
+    return write_batches(store, batches, report, total=len(ready), progress=progress)
 
 
 # -- undo --------------------------------------------------------------------------------
@@ -641,14 +636,14 @@ def undo_import(store: Store, import_id: str) -> OpResult[int]:
                 if contact_id in alive:
                     delete_contact_in(tx, contact_id)
                     removed += 1
-        _merge(changes, tx.changes)
+        changes.merge(tx.changes)
     with store.write() as tx:
         alive = _existing(tx.conn, "company", companies)
         for company_id in companies:
             if company_id in alive and not _company_used(tx.conn, company_id):
                 tx.delete(Company, company_id)
         tx.conn.exec_driver_sql("DELETE FROM import_item WHERE import_id = ?", (import_id,))
-    _merge(changes, tx.changes)
+    changes.merge(tx.changes)
     return OpResult(removed, changes)
 
 

@@ -70,6 +70,7 @@ _SUFFIXES = sorted(
     reverse=True,
 )
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 # -- keys --------------------------------------------------------------------------------
@@ -93,6 +94,8 @@ def _name_keys(name: str) -> tuple[str, str]:
 
 def name_words(name: str) -> list[str]:
     """Lower-case words of a name, each ideograph as its pinyin syllable."""
+    if name.isascii():  # the loop below gives the same, ~5x slower
+        return _ASCII_WORD.findall(name.lower())
     words: list[str] = []
     latin: list[str] = []
     for char in name:

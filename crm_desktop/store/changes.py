@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -34,7 +34,7 @@ from crm_desktop.domain.models import CustomValue
 from crm_desktop.errors import NotFoundError
 from crm_desktop.ids import new_id
 from crm_desktop.store.changeset import CUSTOM_PREFIX, ChangeSet
-from crm_desktop.store.rawsql import insert_rows
+from crm_desktop.store.rawsql import Statement, encode_rows, run
 from crm_desktop.store.replica import ReplicaState
 from crm_desktop.store.wire import to_wire
 
@@ -45,6 +45,8 @@ PrepareHook = Callable[[Row], None]
 AfterHook = Callable[["WriteTx", str, str, list[Row]], None]
 _prepare_hooks: dict[str, list[PrepareHook]] = defaultdict(list)
 _after_hooks: dict[str, list[AfterHook]] = defaultdict(list)
+PreparedHook = Callable[[list[Row], Mapping[str, Any]], Any]
+_prepared_hooks: dict[str, dict[str, PreparedHook]] = defaultdict(dict)
 
 
 def on_prepare(entity: str) -> Callable[[PrepareHook], PrepareHook]:
@@ -66,6 +68,18 @@ def on_written(entity: str) -> Callable[[AfterHook], AfterHook]:
 
     def register(fn: AfterHook) -> AfterHook:
         _after_hooks[entity].append(fn)
+        return fn
+
+    return register
+
+
+def on_prepared(entity: str, name: str) -> Callable[[PreparedHook], PreparedHook]:
+    """Register a function computing derived data of rows about to be inserted, outside the
+    transaction: called with (rows, hints), its result is `WriteTx.prepared[name]` while
+    the after-write hooks of those rows run (None: the hook computes it itself)."""
+
+    def register(fn: PreparedHook) -> PreparedHook:
+        _prepared_hooks[entity][name] = fn
         return fn
 
     return register
@@ -102,6 +116,8 @@ class WriteTx:
         # the server's, so they write no change rows (hooks still run).
         self.capturing = True
         self._stamped = False
+        # What `on_prepared` hooks computed for the rows being written (see `prepare_insert`).
+        self.prepared: dict[str, Any] = {}
 
     # -- writes -------------------------------------------------------------
     def insert(self, model: type[SQLModel], values: Mapping[str, Any]) -> str:
@@ -129,56 +145,36 @@ class WriteTx:
         record has no concurrent edits, and every replica fills defaults alike.
         A restore's change carries every field, since it overrides older ones.
         """
-        keep_defaults = change_op == "restore"
-        plan = _insert_plan(model)
-        entity = plan.table.name
-        prepare = _prepare_hooks.get(entity, ())
-        now = self.now
-        record_rows: list[Row] = []
-        change_rows: list[Row] = []
-        custom_rows: list[Row] = []
-        for values in rows:
-            row = plan.blank()
-            row.update(values)
-            custom = {k: row.pop(k) for k in values if k.startswith(CUSTOM_PREFIX)}
-            if row["id"] is None:
-                row["id"] = new_id()
-            if plan.has_created and row["created_at"] is None:
-                row["created_at"] = now
-            if plan.has_updated:
-                row["updated_at"] = now
-            for hook in prepare:
-                hook(row)
-            record_rows.append(row)
-            wire = {
-                c: row[c]
-                for c in plan.synced
-                if keep_defaults or row[c] != plan.defaults.get(c, _UNSET)
-            }
-            for c in plan.temporal:
-                if c in wire:
-                    wire[c] = to_wire(wire[c])
-            if custom:
-                wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
-                custom_rows.extend(_custom_rows(entity, row["id"], custom))
-            if self.capturing:
-                change_rows.append(self._change_row(entity, row["id"], change_op, wire))
-        if not record_rows:
+        prepared = prepare_insert(
+            model,
+            rows,
+            self.replica,
+            change_op=change_op,
+            now=self.now,
+            capturing=self.capturing,
+        )
+        return self.write_prepared(prepared)
+
+    def write_prepared(self, prepared: PreparedInsert) -> list[str]:
+        """Write records made ready by `prepare_insert` (possibly on another thread)."""
+        if not prepared.rows:
             return []
-        insert_rows(self.conn, plan.table, record_rows)
-        if custom_rows:
-            insert_rows(self.conn, table_of(CustomValue), custom_rows)
-        if change_rows:
-            insert_rows(self.conn, table_of(ChangeRecord), change_rows)
-        ids = [r["id"] for r in record_rows]
-        self.changes.created[entity].update(ids)
-        self._after(entity, "insert", record_rows)
+        for statement in prepared.statements:
+            run(self.conn, statement)
+        self._stamped = self._stamped or prepared.stamped
+        ids = prepared.ids
+        self.changes.created[prepared.entity].update(ids)
+        self.prepared = prepared.derived
+        try:
+            self._after(prepared.entity, "insert", prepared.rows)
+        finally:
+            self.prepared = {}
         return ids
 
     def update(self, model: type[SQLModel], record_id: str, values: Mapping[str, Any]) -> Row:
         """Write the fields of `values` that differ; returns {field: old value} of those."""
         table = table_of(model)
-        entity = table.name
+        entity = str(table.name)
         current = self.get_row(model, record_id)
         custom_now = self._custom_values(record_id) if _has_custom(values) else {}
         changed: Row = {}
@@ -223,7 +219,7 @@ class WriteTx:
         """
         assert not self.capturing, "pulled values are the server's changes already"
         table = table_of(model)
-        entity = table.name
+        entity = str(table.name)
         prepare = _prepare_hooks.get(entity, ())
         derived = [c.name for c in table.columns if c.info.get("derived")]
         if "updated_at" in table.c:
@@ -272,7 +268,7 @@ class WriteTx:
         remote delete's (HLC, device) and no change row is written.
         """
         table = table_of(model)
-        entity = table.name
+        entity = str(table.name)
         current = self.get_row(model, record_id)
         self._after(entity, "delete", [current])
         self.conn.execute(delete(table_of(CustomValue)).where(CustomValue.record_id == record_id))  # type: ignore[arg-type]
@@ -309,16 +305,7 @@ class WriteTx:
     # -- internals ----------------------------------------------------------
     def _change_row(self, entity: str, record_id: str, op: str, fields: Row) -> Row:
         self._stamped = True
-        return {
-            "change_id": new_id(),
-            "entity": entity,
-            "record_id": record_id,
-            "op": op,
-            "fields": fields,
-            "hlc": self.replica.clock.now(),
-            "device_id": self.replica.device_id,
-            "seen": self.replica.pull_cursor,
-        }
+        return change_row(self.replica, entity, record_id, op, fields)
 
     def _after(self, entity: str, op: str, rows: list[Row]) -> None:
         for hook in _after_hooks.get(entity, ()):
@@ -347,7 +334,109 @@ class WriteTx:
 _UNSET = object()
 
 
-@dataclass(frozen=True)
+def change_row(replica: ReplicaState, entity: str, record_id: str, op: str, fields: Row) -> Row:
+    """The change-log row of one change, stamped by the replica's clock."""
+    return {
+        "change_id": new_id(),
+        "entity": entity,
+        "record_id": record_id,
+        "op": op,
+        "fields": fields,
+        "hlc": replica.clock.now(),
+        "device_id": replica.device_id,
+        "seen": replica.pull_cursor,
+    }
+
+
+@dataclass
+class PreparedInsert:
+    """Records of one table ready to write: rows, encoded statements, derived data.
+
+    Made by `prepare_insert` without a connection, so a bulk writer can prepare
+    the next batch while the previous one is being written (SQLite releases
+    the GIL while it works).
+    """
+
+    entity: str
+    rows: list[Row]
+    statements: list[Statement]
+    derived: dict[str, Any]
+    stamped: bool
+
+    @property
+    def ids(self) -> list[str]:
+        return [r["id"] for r in self.rows]
+
+
+def prepare_insert(
+    model: type[SQLModel],
+    rows: Iterable[Mapping[str, Any]],
+    replica: ReplicaState,
+    *,
+    change_op: str = "upsert",
+    now: datetime | None = None,
+    capturing: bool = True,
+    hints: Mapping[str, Any] | None = None,
+) -> PreparedInsert:
+    """Fill ids, defaults, timestamps and derived columns, build the change rows and
+    encode every statement of an insert; `WriteTx.write_prepared` then writes it.
+
+    `hints` is passed to the entity's `on_prepared` hooks (e.g. the company
+    names a contact's search document needs), which compute derived data here
+    instead of inside the transaction.
+    """
+    keep_defaults = change_op == "restore"
+    plan = _insert_plan(model)
+    entity = plan.entity
+    prepare = _prepare_hooks.get(entity, ())
+    defaults = plan.defaults
+    now = now or utcnow()
+    record_rows: list[Row] = []
+    change_rows: list[Row] = []
+    custom_rows: list[Row] = []
+    for values in rows:
+        row = plan.row(values)
+        shape = plan.shape(tuple(values), keep_defaults)
+        custom = {k: row.pop(k) for k in shape.custom}
+        if row["id"] is None:
+            row["id"] = new_id()
+        if plan.has_created and row["created_at"] is None:
+            row["created_at"] = now
+        if plan.has_updated:
+            row["updated_at"] = now
+        for hook in prepare:
+            hook(row)
+        record_rows.append(row)
+        wire = {c: row[c] for c in shape.wire if keep_defaults or row[c] != defaults[c]}
+        for c in shape.temporal:
+            if c in wire:
+                wire[c] = to_wire(wire[c])
+        if custom:
+            wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
+            custom_rows.extend(_custom_rows(entity, row["id"], custom))
+        if capturing:
+            change_rows.append(change_row(replica, entity, row["id"], change_op, wire))
+    statements = [
+        encode_rows(table, part)
+        for table, part in (
+            (plan.table, record_rows),
+            (table_of(CustomValue), custom_rows),
+            (table_of(ChangeRecord), change_rows),
+        )
+        if part
+    ]
+    derived = (
+        {
+            name: hook(record_rows, hints or {})
+            for name, hook in _prepared_hooks.get(entity, {}).items()
+        }
+        if record_rows
+        else {}
+    )
+    return PreparedInsert(entity, record_rows, statements, derived, bool(change_rows))
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one plan per model
 class _InsertPlan:
     table: Table
     scalars: dict[str, Any]  # every column, with its scalar default or None
@@ -358,11 +447,42 @@ class _InsertPlan:
     has_created: bool
     has_updated: bool
 
-    def blank(self) -> Row:
-        row = self.scalars.copy()
+    def shape(self, keys: tuple[str, ...], keep_defaults: bool) -> _RowShape:
+        """What rows given these keys need: rows of a bulk insert share a few shapes."""
+        return _row_shape(self, keys, keep_defaults)
+
+    @property
+    def entity(self) -> str:
+        # A plain str: the table's name is a str subclass, which sqlite3 tries to
+        # adapt (three attribute lookups) for every row it is bound in.
+        return str(self.table.name)
+
+    def row(self, values: Mapping[str, Any]) -> Row:
+        """Every column: `values`, else its default (a fresh list where that is the default)."""
+        row = {**self.scalars, **values}
         for name, factory in self.factories:
-            row[name] = factory()
+            if name not in values:
+                row[name] = factory()
         return row
+
+
+class _RowShape(NamedTuple):
+    custom: tuple[str, ...]  # custom field keys ("cf:...")
+    wire: tuple[str, ...]  # synced columns that may differ from their default, in order
+    temporal: tuple[str, ...]  # those of them that need to_wire
+
+
+@lru_cache(maxsize=256)
+def _row_shape(plan: _InsertPlan, keys: tuple[str, ...], keep_defaults: bool) -> _RowShape:
+    # A column not given keeps its default, except created_at, stamped now; prepare
+    # hooks fill derived columns only, which are not synced.
+    given = set(keys) | {"created_at"}
+    wire = tuple(c for c in plan.synced if keep_defaults or c in given)
+    return _RowShape(
+        tuple(k for k in keys if k.startswith(CUSTOM_PREFIX)),
+        wire,
+        tuple(c for c in plan.temporal if c in wire),
+    )
 
 
 @cache

@@ -22,3 +22,13 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(self.entities())
+
+    def merge(self, other: ChangeSet) -> None:
+        """Add what `other` changed (for a use case made of several transactions)."""
+        for mine, theirs in (
+            (self.created, other.created),
+            (self.updated, other.updated),
+            (self.deleted, other.deleted),
+        ):
+            for entity, ids in theirs.items():
+                mine[entity].update(ids)

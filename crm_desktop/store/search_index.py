@@ -15,12 +15,12 @@ Bulk writes cost one company-name query, one rowid query and two
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
-from crm_desktop.store.changes import Row, WriteTx, on_written
+from crm_desktop.store.changes import Row, WriteTx, on_prepared, on_written
 from crm_desktop.store.search_bands import FTS_TABLE, rowid_range
 from crm_desktop.store.search_text import DocTexts, company_texts, contact_texts
 
@@ -61,7 +61,27 @@ def _index_contacts(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     if op == "delete":
         _drop(tx.conn, [row["id"] for row in rows])
         return
+    prepared = tx.prepared.get(_PREPARED_DOCS) if op == "insert" else None
+    if prepared is not None:
+        _insert_docs(tx.conn, entity, *prepared)
+        return
     _write_docs(tx.conn, entity, _contact_docs(tx.conn, rows), fresh=op == "insert")
+
+
+_PREPARED_DOCS = "search_docs"
+
+
+@on_prepared("contact", _PREPARED_DOCS)
+def _prepare_contact_docs(
+    rows: list[Row], hints: Mapping[str, Any]
+) -> tuple[list[_Doc], str] | None:
+    """Documents of contacts about to be inserted, when the caller knows their companies'
+    names (hint ``company_names``: {company id: name}); None leaves it to the write."""
+    names = hints.get("company_names")
+    if names is None or any(r.get("company_id") not in names for r in rows if r.get("company_id")):
+        return None
+    docs = [(r["id"], contact_texts(r, names.get(r.get("company_id") or ""))) for r in rows]
+    return docs, _docs_json(docs)
 
 
 @on_written("company")
@@ -157,7 +177,8 @@ def _write_docs(conn: Connection, entity: str, docs: list[_Doc], *, fresh: bool)
     return {rid: existing[rid][1] for rid, _texts in docs if rid in existing}
 
 
-def _insert_docs(conn: Connection, entity: str, docs: list[_Doc]) -> None:
+def _insert_docs(conn: Connection, entity: str, docs: list[_Doc], payload: str = "") -> None:
+    """Add documents; `payload` is `_docs_json(docs)` when it was made beforehand."""
     if not docs:
         return
     first, last = rowid_range(entity)
@@ -166,15 +187,26 @@ def _insert_docs(conn: Connection, entity: str, docs: list[_Doc]) -> None:
         "SELECT max(rowid) FROM search_doc WHERE rowid BETWEEN ? AND ?", (first, last)
     ).scalar()
     start = (top or first) + 1
-    rowids = range(start, start + len(docs))
+    params = (start, entity, payload or _docs_json(docs))
+    # One statement over a JSON array each, not executemany: SQLite then keeps the GIL
+    # released for the whole insert (see `rawsql.encode_rows`).
     conn.exec_driver_sql(
-        "INSERT INTO search_doc(rowid, entity, record_id, name_key) VALUES (?, ?, ?, ?)",
-        [(rowid, entity, rid, t.key) for rowid, (rid, t) in zip(rowids, docs, strict=True)],
+        "INSERT INTO search_doc(rowid, entity, record_id, name_key) "
+        "SELECT ?1 + key, ?2, value->>0, value->>1 FROM json_each(?3)",
+        params,
     )
     conn.exec_driver_sql(
-        f"INSERT INTO {FTS_TABLE}(rowid, name, alt, body) VALUES (?, ?, ?, ?)",
-        [(rowid, t.name, t.alt, t.body) for rowid, (_rid, t) in zip(rowids, docs, strict=True)],
+        f"INSERT INTO {FTS_TABLE}(rowid, name, alt, body) "
+        "SELECT ?1 + key, value->>2, value->>3, value->>4 FROM json_each(?3)",
+        params,
     )
+
+
+def _docs_json(docs: list[_Doc]) -> str:
+    return _json_array([[rid, t.key, t.name, t.alt, t.body] for rid, t in docs])
+
+
+_json_array = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _drop(conn: Connection, record_ids: Sequence[str]) -> None:
