@@ -33,7 +33,7 @@ from crm_server import models
 from crm_server.config import normalise_url
 from crm_server.errors import ServerError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump with each change to the server tables, and add its upgrade to `_MIGRATIONS`."""
 
 BUSY_TIMEOUT_MS = 15_000
@@ -48,9 +48,16 @@ schema_info = Table(
     Column("version", Integer, nullable=False),
 )
 
+
+def _add_merge_moves(conn: Connection) -> None:
+    """1 -> 2: the `MergeMove` table (what the server moved for a merge, for its undo)."""
+    models.MergeMove.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 # version -> step that upgrades a database from that version to the next, run in
-# the schema transaction. Empty until the first change after version 1.
-_MIGRATIONS: dict[int, Any] = {}
+# the schema transaction, after `create_all` (so a step that only adds a table
+# finds it made already; it says so anyway, to stand on its own).
+_MIGRATIONS: dict[int, Any] = {1: _add_merge_moves}
 
 
 def make_engine(url: str, **engine_kwargs: Any) -> Engine:

@@ -103,6 +103,23 @@ class SyncChange(ServerModel, table=True):
     received_at: datetime = _when()
 
 
+class MergeMove(ServerModel, table=True):
+    """A record the server re-pointed to a survivor when it accepted a merge.
+
+    Server bookkeeping, never synced: when the merge is undone (its
+    ``merge_redirect`` deleted) the server moves exactly these records back
+    (`crm_server.merge_moves`).
+    """
+
+    __tablename__ = "merge_move"
+
+    merged_id: str = Field(primary_key=True, max_length=64)
+    entity: str = Field(primary_key=True, max_length=64)
+    record_id: str = Field(primary_key=True, max_length=64)
+    field_name: str = Field(max_length=64)  # the reference moved: contact_id, company_id
+    survivor_id: str = Field(max_length=64)
+
+
 class ServerState(ServerModel, table=True):
     """One row: the last server seq handed out and the server's clock.
 

@@ -6,6 +6,7 @@ that record offline pushes its edit later: without this it would hit a
 tombstone (a delete conflict nobody asked for). Instead the edit, and any new
 record still pointing at the merged-away id (an activity logged offline), is
 rewritten to the survivor before it is merged, so it lands where the data now lives.
+Records already here when the redirect arrives are moved by `crm_server.merge_moves`.
 
 A merge undone on a device syncs as the delete of its ``merge_redirect`` (then
 the restore of the merged-away record and the moves back of its records): a
@@ -54,6 +55,11 @@ def redirect_changes(session: Session, changes: list[WireChange]) -> list[WireCh
             continue
         out.append(_rewrite(change, known, batch))
     return out
+
+
+def survivor_of(session: Session, record_id: str) -> str:
+    """Where `record_id` lives now: itself, or the last survivor of its live redirects."""
+    return _follow(record_id, _load(session, {record_id}), {})
 
 
 def _candidate_ids(changes: list[WireChange]) -> set[str]:

@@ -28,7 +28,7 @@ from crm_desktop.sync.protocol import (
     WireChange,
     WireRecord,
 )
-from crm_server import erasure, permissions
+from crm_server import erasure, merge_moves, permissions
 from crm_server.models import Device, ServerState, SyncChange, SyncRecord, User
 from crm_server.redirects import redirect_changes
 from crm_server.schema_check import (
@@ -67,6 +67,7 @@ class _Batch:
     device_users: dict[str, str | None] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     contacts: erasure.ContactLookup | None = None
+    reowned: set[Key] = field(default_factory=set)  # parents whose owner or team changed
 
     def next_seq(self) -> int:
         self.server.last_seq += 1
@@ -113,7 +114,13 @@ def push(session: Session, user: User, device: Device, request: PushRequest) -> 
         response.conflicts += _accept(batch, change)
         response.accepted.append(change.change_id)
     _write_back(batch)
-    erased = erasure.erased_contacts(changes, set(response.accepted))
+    accepted = set(response.accepted)
+    # Records already here that the merging device could not see follow the merge
+    # (or go back on its undo), as the server's own changes (crm_server.merge_moves).
+    merged = merge_moves.redirects_touched(changes, accepted)
+    if merged:
+        merge_moves.follow_merges(session, server, batch.clock, user.name, merged, batch.now)
+    erased = erasure.erased_contacts(changes, accepted)
     if erased:
         erasure.apply_erasures(session, server, batch.clock, erased)
     server.hlc = batch.clock.last
@@ -225,6 +232,9 @@ def _rejection(batch: _Batch, change: WireChange) -> Rejection | None:
     )
     if refused is not None:
         return refused
+    parent = _parent_access(batch, change, loaded)
+    if parent is not None and not permissions.may_see(batch.user, *parent):
+        return reject("permission.denied", "This record's deal belongs to someone else.")
     if loaded is None:
         if change.entity == CONFLICT_ENTITY:
             return reject("validation.conflict", "No such conflict on the server.")
@@ -236,13 +246,37 @@ def _rejection(batch: _Batch, change: WireChange) -> Rejection | None:
         except SchemaViolation as exc:
             return reject(exc.code, exc.reason)
         return None
-    if not permissions.may_see(batch.user, change.entity, loaded.owner, loaded.team):
+    own_access = parent is None and change.entity not in permissions.PARENT_ACCESS
+    if own_access and not permissions.may_see(batch.user, change.entity, loaded.owner, loaded.team):
         return reject("permission.denied", "This record belongs to someone you may not edit for.")
     if "owner" in change.fields and change.fields["owner"] != loaded.owner:
         owner = change.fields["owner"]
         if not permissions.may_assign(batch.user, owner, batch.lookup_user):
             return reject("permission.owner", f"You may not hand this record to {owner}.")
     return None
+
+
+def _parent_access(
+    batch: _Batch, change: WireChange, loaded: _Loaded | None
+) -> tuple[str, str | None, str | None] | None:
+    """For a record whose access is its parent's (`permissions.PARENT_ACCESS`): the
+    parent's entity, owner and team; None for other records, or a parent the server lacks."""
+    found = permissions.PARENT_ACCESS.get(change.entity)
+    if found is None:
+        return None
+    entity, ref = found
+    parent_id = (loaded.state.fields if loaded else change.fields).get(ref)
+    if not isinstance(parent_id, str):
+        return None
+    parent = batch.records.get((entity, parent_id))
+    if parent is not None:  # pushed in this batch, or loaded for it
+        return entity, parent.owner, parent.team
+    row = batch.session.execute(
+        select(col(SyncRecord.owner), col(SyncRecord.team)).where(
+            col(SyncRecord.entity) == entity, col(SyncRecord.record_id) == parent_id
+        )
+    ).first()
+    return None if row is None else (entity, row[0], row[1])
 
 
 def _accept(batch: _Batch, change: WireChange) -> int:
@@ -269,7 +303,10 @@ def _accept(batch: _Batch, change: WireChange) -> int:
     if result.changed:
         loaded.dirty = True
         loaded.seq = seq
+        access = (loaded.owner, loaded.team)
         _follow_owner(batch, loaded)
+        if change.entity in permissions.PARENTS and (loaded.owner, loaded.team) != access:
+            batch.reowned.add(key)
     batch.audit.append(_audit_row(batch, change, seq))
     for overwrite in result.overwrites:
         _record_conflict(batch, change, loaded, overwrite)
@@ -388,6 +425,36 @@ def _write_back(batch: _Batch) -> None:
         )
     if batch.audit:
         conn.execute(insert(SyncChange), batch.audit)
+    if batch.reowned:
+        _resend_children(batch)
+
+
+def _resend_children(batch: _Batch) -> None:
+    """New seqs for the stage history of deals whose owner or team changed.
+
+    Who may see a history row follows its deal (`permissions.PARENT_ACCESS`): a
+    user who may now see the deal pulls its history with it, not only after a
+    full re-sync. Each row gets its own seq, so a pull page never splits a run
+    of equal seqs.
+    """
+    conn = batch.session.connection()
+    for child, (parent, ref) in sorted(permissions.PARENT_ACCESS.items()):
+        parent_ids = sorted(rid for entity, rid in batch.reowned if entity == parent)
+        for start in range(0, len(parent_ids), 500):
+            ids = batch.session.scalars(
+                select(col(SyncRecord.record_id))
+                .where(
+                    col(SyncRecord.entity) == child,
+                    col(SyncRecord.fields)[ref].as_string().in_(parent_ids[start : start + 500]),
+                )
+                .order_by(col(SyncRecord.record_id))
+            ).all()
+            for record_id in ids:
+                conn.execute(
+                    update(SyncRecord)
+                    .where(col(SyncRecord.entity) == child, col(SyncRecord.record_id) == record_id)
+                    .values(seq=batch.next_seq())
+                )
 
 
 # -- pull internals ----------------------------------------------------------

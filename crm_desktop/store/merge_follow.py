@@ -1,16 +1,16 @@
-"""A merge pulled from the server: this device re-points its own records to the survivor;
-an undone merge pulled: it moves them back.
+"""A merge undone, pulled from the server: this device moves back what it moved to follow it.
 
-The device that merged re-pointed every activity, task and deal it could see.
-Records it could not see (another rep's private activity on the merged-away
-contact) still point at the merged-away id; when their owner's device applies
-the pulled ``merge_redirect``, this hook moves them to the survivor as ordinary
-captured edits, which the next push sends to the server. Only records owned by
-this device's user are moved, so two devices never race to make the same edit.
+Records the merging device could not see (another rep's private activity on
+the merged-away contact, a shared task linked to it offline) are moved to the
+survivor by the HQ server when it accepts the ``merge_redirect``, as its own
+changes (`crm_server.merge_moves`), and moved back by it on the undo. Devices
+no longer move them when they pull the redirect: two writers of the same edit
+would keep a conflict of a value with itself.
 
-What it moved is remembered in ``local_meta`` (key ``merge_follow:<merged id>``,
-local bookkeeping, never synced). When the merge is undone on the device that
-made it, the redirect's delete is pulled here: exactly those records, where they
+Stores that followed a merge themselves (before the server did) remembered
+what they moved in ``local_meta`` (key ``merge_follow:<merged id>``, local
+bookkeeping, never synced). When the merge is undone on the device that made
+it, the redirect's delete is pulled here: exactly those records, where they
 still point at the survivor, move back to the restored record. A pulled delete
 never re-applies the merge, and a local merge or undo (capture on) moves its
 records itself.
@@ -29,14 +29,6 @@ MOVED_KEY = "merge_follow:"
 _CHUNK = 500
 
 
-def _children(kind: str) -> list[type]:
-    """Synced, owned kinds of record that point at a `kind` ("contact_id" column)."""
-    column = f"{kind}_id"
-    return [
-        m for m in SYNCED_MODELS.values() if column in table_of(m).c and "owner" in table_of(m).c
-    ]
-
-
 @on_written("merge_redirect")
 def _follow_merge(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
     if tx.capturing:  # a local merge or undo re-points everything itself
@@ -48,28 +40,8 @@ def _follow_merge(tx: WriteTx, entity: str, op: str, rows: list[Row]) -> None:
         merged, survivor, kind = row["id"], row.get("survivor_id"), row.get("entity")
         if not survivor or kind not in ("contact", "company"):
             continue
-        if op == "delete":
+        if op == "delete":  # the server moves records to the survivor, not this device
             _move_back(tx, kind, merged, survivor, user)
-        else:
-            _move(tx, kind, merged, survivor, user)
-
-
-def _move(tx: WriteTx, kind: str, merged: str, survivor: str, user: str) -> None:
-    column = f"{kind}_id"
-    moved = _remembered(tx, merged)
-    for model in _children(kind):
-        table = table_of(model)
-        ids = list(
-            tx.conn.execute(
-                select(table.c.id).where(table.c[column] == merged, table.c.owner == user)
-            ).scalars()
-        )
-        if not ids:
-            continue
-        _update(tx, model, ids, {column: survivor})
-        moved[table.name] = sorted({*moved.get(table.name, []), *ids})
-    if moved:
-        _remember(tx, merged, moved)
 
 
 def _move_back(tx: WriteTx, kind: str, merged: str, survivor: str, user: str) -> None:
@@ -112,12 +84,4 @@ def _remembered(tx: WriteTx, merged: str) -> dict[str, list[str]]:
     found = json.loads(raw) if raw else {}
     return (
         {str(k): [str(i) for i in v] for k, v in found.items()} if isinstance(found, dict) else {}
-    )
-
-
-def _remember(tx: WriteTx, merged: str, moved: dict[str, list[str]]) -> None:
-    tx.conn.exec_driver_sql(
-        "INSERT INTO local_meta(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (MOVED_KEY + merged, json.dumps(moved)),
     )

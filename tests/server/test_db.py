@@ -105,3 +105,18 @@ def test_transaction_commits_or_rolls_back(engine):
         session.get(ServerState, 1).last_seq = 7
     with Session(engine) as session:
         assert session.get(ServerState, 1).last_seq == 7
+
+
+def test_a_version_1_database_gets_the_merge_move_table(engine):
+    """1 -> 2 added `merge_move`: a database made by the previous server is upgraded."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE merge_move"))
+        db._MIGRATIONS[1](conn)  # the step on its own makes the table
+    assert "merge_move" in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE merge_move"))
+        conn.execute(text("UPDATE server_schema SET version = 1"))
+    db.create_schema(engine)
+    assert "merge_move" in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert db.stored_version(conn) == 2 == db.SCHEMA_VERSION

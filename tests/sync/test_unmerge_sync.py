@@ -105,13 +105,13 @@ def test_records_moved_by_their_owners_device_move_back_on_undo(make_replica, hq
     bob.sync()
     outcome = merge_contacts(alice.store, a, b).value  # alice cannot see bob's notes
     alice.sync()
-    bob.sync()  # follows the merge: moves "bob's own" to a
+    bob.sync()  # pulls the merge; the server moved "bob's own" to a
     bob.sync()
     server = {r.fields["subject"]: r.fields["contact_id"] for r in hq.records("activity").values()}
     assert server == {"bob's own": a, "bob's, on a": a}
     unmerge(alice.store, outcome)
     alice.sync()
-    bob.sync()  # pulls the undo: moves back exactly what it moved, not its note on a
+    bob.sync()  # pulls the undo: the server moved back exactly what it moved, not the note on a
     with bob.store.read() as conn:
         local = dict(conn.execute(select(Activity.subject, Activity.contact_id)).all())
     assert local == {"bob's own": b, "bob's, on a": a}
