@@ -12,7 +12,6 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -38,8 +37,6 @@ SNIFF_BYTES = 64_000
 DELIMITERS = ",;\t|"
 IGNORE = "ignore"
 BATCH = 10_000  # rows per write transaction (fewer commits; progress per batch)
-# From this many rows on, rows are checked in a child process (it takes ~0.5 s to start).
-PARALLEL_ROWS = 30_000
 DUPLICATE_SKIP = "skip"
 DUPLICATE_IMPORT = "import"
 DUPLICATE_CHOICES = (DUPLICATE_SKIP, DUPLICATE_IMPORT)
@@ -546,12 +543,11 @@ def import_contacts(
     `report.import_id`, so `undo_import` can remove the lot.
     """
     report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
-    rows = list(zip(table.row_numbers, table.rows, strict=True))
-    if len(rows) >= PARALLEL_ROWS:
-        checked = _checked_in_process(table.headers, mapping, rows, report)
-    else:
-        checked = _checked_here(table.headers, mapping, rows, report)
-    return _stream(store, checked, len(rows), report, on_duplicate, progress)
+    build = row_builder(table.headers, mapping)
+    pairs = (
+        (number, build(cells)) for number, cells in zip(table.row_numbers, table.rows, strict=True)
+    )
+    return _stream(store, pairs, len(table.rows), report, on_duplicate, progress)
 
 
 def import_vcards(
@@ -563,107 +559,28 @@ def import_vcards(
 ) -> ImportReport:
     """`import_contacts` for the cards of a vCard file."""
     report, pairs = _vcard_pairs(cards)
-    checked = ((len(chunk), _clean_rows(chunk, report, _card)) for chunk in _chunks(pairs, BATCH))
-    return _stream(store, checked, len(cards.cards), report, on_duplicate, progress)
-
-
-Checked = Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]]  # (rows read, rows valid)
-CsvRow = tuple[int, list[str]]  # (row number, cells)
-CheckedChunk = tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]
+    return _stream(store, pairs, len(cards.cards), report, on_duplicate, progress, _card)
 
 
 def _stream(
     store: Store,
-    checked: Checked,
+    pairs: Iterable[tuple[int, dict[str, Any]]],
     total: int,
     report: ImportReport,
     on_duplicate: str,
     progress: Progress | None,
+    where: Callable[[int], str] | None = None,
 ) -> ImportReport:
-    """De-duplicate the checked batches and write them (see `import_writer`)."""
     _check_choice(on_duplicate)
     index = load_index(store)
-    batches = (
-        (consumed, check_duplicates(None, ready, report, on_duplicate=on_duplicate, index=index))
-        for consumed, ready in checked
-    )
-    return write_batches(store, batches, report, total=total, progress=progress)
 
+    def batches() -> Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]]:
+        for chunk in _chunks(pairs, BATCH):
+            ready = _clean_rows(chunk, report, where)
+            ready = check_duplicates(None, ready, report, on_duplicate=on_duplicate, index=index)
+            yield len(chunk), ready
 
-def _checked_here(
-    headers: list[str], mapping: Mapping[str, str], rows: list[CsvRow], report: ImportReport
-) -> Checked:
-    build = row_builder(headers, mapping)
-    for chunk in _chunks(rows, BATCH):
-        yield len(chunk), _clean_rows([(n, build(cells)) for n, cells in chunk], report)
-
-
-def _checked_in_process(
-    headers: list[str], mapping: Mapping[str, str], rows: list[CsvRow], report: ImportReport
-) -> Checked:
-    """`_checked_here` with the row checks (phone and email validation are most of an
-    import's Python) in a child process, one batch ahead: this process is busy
-    de-duplicating and preparing writes meanwhile. Falls back to checking here
-    when no process can be started."""
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    except (OSError, ValueError, NotImplementedError):
-        yield from _checked_here(headers, mapping, rows, report)
-        return
-    pending: deque[tuple[list[CsvRow], Future[CheckedChunk] | None]] = deque()
-    try:
-        for chunk in _chunks(rows, BATCH):
-            pending.append((chunk, _submit(pool, headers, dict(mapping), chunk)))
-            if len(pending) > 1:
-                yield _collected(*pending.popleft(), headers, mapping, report)
-        while pending:
-            yield _collected(*pending.popleft(), headers, mapping, report)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def check_chunk(headers: list[str], mapping: dict[str, str], chunk: list[CsvRow]) -> CheckedChunk:
-    """Build and check rows (in a child process): (ready rows, refused rows with reasons)."""
-    report = ImportReport()
-    build = row_builder(headers, mapping)
-    ready = _clean_rows([(n, build(cells)) for n, cells in chunk], report)
-    return ready, report.skipped
-
-
-def _submit(
-    pool: Any, headers: list[str], mapping: dict[str, str], chunk: list[CsvRow]
-) -> Future[CheckedChunk] | None:
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return pool.submit(check_chunk, headers, mapping, chunk)  # type: ignore[no-any-return]
-    except (BrokenProcessPool, RuntimeError, OSError):
-        return None
-
-
-def _collected(
-    chunk: list[CsvRow],
-    future: Future[CheckedChunk] | None,
-    headers: list[str],
-    mapping: Mapping[str, str],
-    report: ImportReport,
-) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        if future is None:
-            raise BrokenProcessPool("not submitted")
-        ready, skipped = future.result()
-    except (BrokenProcessPool, OSError):
-        # The child died (killed, out of memory): this batch is checked here instead.
-        ready, skipped = check_chunk(headers, dict(mapping), chunk)
-    report.skipped.extend(skipped)
-    report.skipped.sort(key=lambda item: item[0])
-    return len(chunk), ready
+    return write_batches(store, batches(), report, total=total, progress=progress)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -12,11 +12,14 @@ Every record created is listed in `import_item` under the import's id, so
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import crm_desktop.store.indexes  # noqa: F401  (registers the hooks `prepare_insert` runs)
 from crm_desktop.ids import new_id
 from crm_desktop.store.changes import ChangeSet, PreparedInsert, prepare_insert, table_of
 from crm_desktop.store.engine import Store
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from crm_desktop.services.csv_import import ImportReport
 
 Progress = Callable[[int, int], None]
+SWITCH_INTERVAL_S = 0.0002  # measured: 17.6 s -> 14.4 s for 100k rows against the 5 ms default
 Ready = list[tuple[int, dict[str, Any]]]  # (row number, checked contact values)
 
 
@@ -48,7 +52,7 @@ def write_batches(
     report.import_id = report.import_id or new_id()
     maker = _BatchMaker(store, report.import_id, current_user(store.replica))
     done = 0
-    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer, _quick_switches():
         pending: Future[ChangeSet] | None = None
         for consumed, ready in batches:
             prepared = maker.prepare(ready) if ready else None
@@ -67,6 +71,18 @@ def write_batches(
     if progress and not total:
         progress(0, 0)
     return report
+
+
+@contextmanager
+def _quick_switches() -> Iterator[None]:
+    """Hand the GIL over more often while the writer works: each of its statements ends
+    wanting the GIL back, and by default waits up to 5 ms for this thread to let go."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def in_batches(ready: Ready, size: int) -> Iterable[tuple[int, Ready]]:
@@ -99,7 +115,10 @@ class _BatchMaker:
         from crm_desktop.domain.local import ImportItem
         from crm_desktop.domain.models import Contact
 
-        companies = self._new_companies({r["company"] for _, r in ready if "company" in r})
+        # In file order: of two spellings of one company, the first one read names it.
+        companies = self._new_companies(
+            dict.fromkeys(r["company"] for _, r in ready if "company" in r)
+        )
         rows = []
         for _, values in ready:
             row = dict(values)
@@ -118,12 +137,12 @@ class _BatchMaker:
         tags = {t for r in rows for t in r.get("tags") or ()}
         return _PreparedBatch(companies, contacts, tags, encoded)
 
-    def _new_companies(self, names: set[str]) -> list[dict[str, Any]]:
+    def _new_companies(self, names: Iterable[str]) -> list[dict[str, Any]]:
         """Give every company name an id: a stored company's (same name, ignoring case)
         or a new one; returns the companies to create with this batch."""
         from crm_desktop.services.companies import companies_named
 
-        unknown = sorted(n for n in names if n not in self.company_ids)
+        unknown = [n for n in names if n not in self.company_ids]
         if not unknown:
             return []
         created = []

@@ -391,6 +391,7 @@ def prepare_insert(
     prepare = _prepare_hooks.get(entity, ())
     defaults = plan.defaults
     now = now or utcnow()
+    now_wire = to_wire(now)
     record_rows: list[Row] = []
     change_rows: list[Row] = []
     custom_rows: list[Row] = []
@@ -410,7 +411,9 @@ def prepare_insert(
         wire = {c: row[c] for c in shape.wire if keep_defaults or row[c] != defaults[c]}
         for c in shape.temporal:
             if c in wire:
-                wire[c] = to_wire(wire[c])
+                value = wire[c]
+                # Mostly the one instant `now`: its text is made once, not per row.
+                wire[c] = now_wire if value is now else to_wire(value)
         if custom:
             wire.update({k: to_wire(v) for k, v in custom.items() if v is not None})
             custom_rows.extend(_custom_rows(entity, row["id"], custom))
