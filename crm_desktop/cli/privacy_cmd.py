@@ -1,8 +1,9 @@
 """``crm-desktop privacy ...``, ``crm-desktop consent ...`` and ``crm-desktop audit``.
 
 - ``privacy export CONTACT_ID FILE``: everything about the person, as JSON;
-- ``privacy erase CONTACT_ID [--reason R] [--yes]``: erase the person here,
-  on the HQ server and on every device (at their next sync);
+- ``privacy erase CONTACT_ID [--reason R] [--yes] [--json]``: erase the person
+  here, on the HQ server and on every device (at their next sync); then list
+  the other records whose text mentions them, to review by hand;
 - ``consent list CONTACT_ID [--json]`` / ``consent add CONTACT_ID PURPOSE
   given|withdrawn [--source S] [--at TIME] [--notes N]``;
 - ``audit [--limit N] [--contact ID] [--json]``: who changed what, when.
@@ -14,10 +15,15 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crm_desktop.cli.common import EXIT_ERROR, EXIT_OK
 from crm_desktop.cli.session import opened_store
 from crm_desktop.errors import CrmError
+
+if TYPE_CHECKING:
+    from crm_desktop.services.mentions import Mentions
+    from crm_desktop.services.privacy import ErasureResult
 
 
 def register(
@@ -46,11 +52,14 @@ def register(
         description="Delete the contact with its consents, activities and tasks, unlink its "
         "deals, remove it from the search index and drop its values from the change "
         "history. The erasure syncs: the HQ server scrubs its copy and history, other "
-        "devices remove the person when they sync. Cannot be undone.",
+        "devices remove the person when they sync. Cannot be undone. Afterwards, lists the "
+        "other records whose text mentions the person (name, email, phone): they are not "
+        "edited automatically; review them.",
     )
     erase.add_argument("contact_id", metavar="CONTACT_ID")
     erase.add_argument("--reason", help="why (kept in the audit log; no personal data)")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument("--json", action="store_true", help="machine-readable output")
     erase.set_defaults(handler=run_erase, parser=erase)
 
     consent = sub.add_parser("consent", parents=[common], help="a person's consent records")
@@ -96,14 +105,20 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_erase(args: argparse.Namespace) -> int:
     from crm_desktop.services.contacts import get_contact
+    from crm_desktop.services.mentions import find_mentions
     from crm_desktop.services.privacy import erase_contact, erasure_preview
 
     with opened_store(args) as store:
         name = get_contact(store, args.contact_id).contact.name
         preview = erasure_preview(store, args.contact_id)
-        if not args.yes and not _confirm(name, preview):
-            return EXIT_ERROR
+        if not args.yes:
+            mentioned = len(find_mentions(store, args.contact_id))
+            if not _confirm(name, preview, mentioned):
+                return EXIT_ERROR
         result = erase_contact(store, args.contact_id, reason=args.reason)
+    if args.json:
+        _print_erasure_json(args.contact_id, result.value)
+        return EXIT_OK
     removed = result.value.removed
     print(
         f"Erased {args.contact_id}: the contact, {removed.get('consent', 0)} consent records, "
@@ -111,10 +126,39 @@ def run_erase(args: argparse.Namespace) -> int:
         f"{removed.get('deals_unlinked', 0)} deals unlinked. The erasure syncs at the next "
         "`crm-desktop sync`."
     )
+    _print_mentions(result.value.mentions)
     return EXIT_OK
 
 
-def _confirm(name: str, preview: dict[str, int]) -> bool:
+def _print_mentions(mentions: Mentions) -> None:
+    """The records to review: entity, id, field and label (never the matched text)."""
+    if not mentions:
+        return
+    more = " (the first ones; there are more)" if mentions.capped else ""
+    print(
+        f"{len(mentions)} fields of other records mention the person{more}; they were not "
+        "changed. Review and edit them:"
+    )
+    for mention in mentions:
+        print(f"  {mention.entity:<9} {mention.record_id}  {mention.field:<12} {mention.label}")
+
+
+def _print_erasure_json(contact_id: str, result: ErasureResult) -> None:
+    from crm_desktop.cli.output import print_json
+
+    print_json(
+        {
+            "erasure_id": result.erasure_id,
+            "contact_id": contact_id,
+            "removed": result.removed,
+            # Snippets would copy the erased person's data into logs: left out.
+            "mentions": [m.as_json(snippet=False) for m in result.mentions],
+            "mentions_capped": result.mentions.capped,
+        }
+    )
+
+
+def _confirm(name: str, preview: dict[str, int], mentioned: int = 0) -> bool:
     stream = sys.stdin
     if stream is None or not stream.isatty():
         raise CrmError(
@@ -126,6 +170,11 @@ def _confirm(name: str, preview: dict[str, int]) -> bool:
         f"{preview.get('activity', 0)} activities and {preview.get('task', 0)} tasks, here "
         "and (after sync) on the server and every device. It cannot be undone."
     )
+    if mentioned:
+        print(
+            f"{mentioned} fields of other records mention {name}; they are not changed and "
+            "are listed after erasing, to review."
+        )
     answer = input("Type the person's name to confirm: ")
     if answer.strip() != name.strip():
         sys.stderr.write("The name did not match; nothing was changed.\n")

@@ -7,13 +7,16 @@
   search index, local change history values), writes an `Erasure` record
   (who, when, why, how many records; no personal data), which syncs: the HQ
   server scrubs its history and current state, and other devices remove the
-  person when they pull it. Deals stay, unlinked.
+  person when they pull it. Deals stay, unlinked. Other records whose text
+  mentions the person are not edited (a name may be someone else's): the
+  result lists them for review (`crm_desktop.services.mentions`), and the
+  erasure record keeps only how many there were.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from sqlalchemy import Connection, select
 
 from crm_desktop.domain.models import Activity, Contact, Deal, Erasure, Task
 from crm_desktop.errors import CrmError, NotFoundError
+from crm_desktop.services.mentions import Mentions, mentions_in
 from crm_desktop.services.owners import current_user
 from crm_desktop.services.results import OpResult
 from crm_desktop.store.changes import table_of
@@ -40,6 +44,8 @@ MAX_REASON = 500
 class ErasureResult:
     erasure_id: str
     removed: dict[str, int]
+    # Other records that mention the person, to review (found before erasing).
+    mentions: Mentions = field(default_factory=lambda: Mentions([]))
 
 
 # -- export ---------------------------------------------------------------------
@@ -187,12 +193,19 @@ def erase_contact(
 ) -> OpResult[ErasureResult]:
     """Erase the person `contact_id` (see the module); syncs as an erasure.
 
-    Not undoable: the values are gone from this store once it returns.
+    Not undoable: the values are gone from this store once it returns. The
+    result lists the other records that mention the person; the erasure
+    record holds only their count ("mentions_found"), never their text.
     """
     reason = (reason or "").strip()[:MAX_REASON] or None
     with store.write() as tx:
         tx.get_row(Contact, contact_id)  # NotFoundError before touching anything
         counts = erasure_preview_in(tx.conn, contact_id)
+        # Looked up before the hook removes the name, emails and phones it needs.
+        mentions = mentions_in(tx.conn, contact_id)
+        counts["mentions_found"] = len(mentions)
+        if mentions.capped:
+            counts["mentions_capped"] = 1
         erasure_id = tx.insert(
             Erasure,
             {
@@ -205,7 +218,7 @@ def erase_contact(
         )
         # The hook on the erasure insert has removed the person (store/erasure.py).
     _checkpoint(store)
-    return OpResult(ErasureResult(erasure_id, counts), tx.changes)
+    return OpResult(ErasureResult(erasure_id, counts, mentions), tx.changes)
 
 
 def erasure_preview_in(conn: Connection, contact_id: str) -> dict[str, int]:

@@ -7,7 +7,9 @@
   records are append-only proof: a withdrawal is a new record, not an undo.
 - Export everything…: a JSON file with all the store holds about the person.
 - Erase…(`EraseDialog`): after typing the person's name, removes them here, on
-  the HQ server and (as they sync) every device. Cannot be undone.
+  the HQ server and (as they sync) every device. Cannot be undone. It lists the
+  other records whose text mentions the person first, and after erasing opens
+  them for review (`crm_desktop.views.mentions_dialog`).
 
 All store work runs on the worker (`Jobs`), never on the GUI thread.
 """
@@ -46,6 +48,7 @@ from crm_desktop.views.messages import error_text
 
 if TYPE_CHECKING:
     from crm_desktop.services.consent import ConsentRecord
+    from crm_desktop.services.mentions import Mentions
     from crm_desktop.views.context import AppContext
 
 ERROR_STYLE = "color: #d1242f;"
@@ -208,7 +211,11 @@ class ConsentDialog(QDialog):
 
 
 class EraseDialog(QDialog):
-    """Confirms an erasure by typing the person's name; then erases on the worker."""
+    """Confirms an erasure by typing the person's name; then erases on the worker.
+
+    While the name is typed, the other records that mention the person are
+    looked up and listed; after erasing, `ReviewMentionsDialog` shows them.
+    """
 
     erased = Signal(str)  # the contact id
 
@@ -219,6 +226,7 @@ class EraseDialog(QDialog):
         self.ctx = ctx
         self.contact_id = contact_id
         self.name = name
+        self.review: QDialog | None = None  # the review of mentions, once erased
         self.jobs = Jobs(ctx.runner, self)
         self.setWindowTitle(self.tr("Erase {0}").format(name))
         self.setMinimumWidth(460)
@@ -235,6 +243,7 @@ class EraseDialog(QDialog):
         self.name_edit.setPlaceholderText(name)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(self.tr("Reason (kept in the audit log)"))
+        self._build_mentions()
         self.error_label = QLabel(wordWrap=True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
@@ -250,9 +259,43 @@ class EraseDialog(QDialog):
             lambda text: self.erase_button.setEnabled(text.strip() == name.strip())
         )
         layout = QVBoxLayout(self)
-        for widget in (warning, self.name_edit, self.reason_edit, self.error_label):
+        for widget in (warning, self.name_edit, self.reason_edit, self.mentions_label):
             layout.addWidget(widget)
+        layout.addWidget(self.mentions_table)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        self._find_mentions()
+
+    def _build_mentions(self) -> None:
+        from crm_desktop.views.mentions_dialog import mentions_table
+
+        self.mentions_label = QLabel(
+            self.tr("Looking for mentions in other records…"), wordWrap=True
+        )
+        self.mentions_table = mentions_table(self)
+        self.mentions_table.setMaximumHeight(140)
+        self.mentions_table.hide()
+
+    def _find_mentions(self) -> None:
+        from crm_desktop.services.mentions import find_mentions
+
+        store, contact_id = self.ctx.store, self.contact_id
+        self.jobs.submit(
+            lambda: find_mentions(store, contact_id), self._show_mentions, self._mentions_failed
+        )
+
+    def _show_mentions(self, mentions: Mentions) -> None:
+        from crm_desktop.views.mentions_dialog import fill_mentions, mentions_heading
+
+        self.mentions_label.setText(mentions_heading(mentions, self.name, erased=False))
+        fill_mentions(self.mentions_table, mentions)
+        self.mentions_table.setVisible(bool(mentions))
+
+    def _mentions_failed(self, error: BaseException) -> None:
+        if not isinstance(error, CrmError):
+            raise error
+        # The erasure itself says what is wrong (e.g. the person is gone already).
+        self.mentions_label.setText(error_text(error))
 
     def erase(self) -> None:
         from crm_desktop.services.privacy import erase_contact
@@ -265,9 +308,14 @@ class EraseDialog(QDialog):
             lambda: erase_contact(store, contact_id, reason=reason), self._erased, self._failed
         )
 
-    def _erased(self, _result: Any) -> None:
+    def _erased(self, result: Any) -> None:
+        from crm_desktop.views.mentions_dialog import show_review
+
         # An erased person cannot be undone: drop undo steps that would recreate them.
         self.ctx.undo_stack.clear()
+        mentions = result.value.mentions
+        if mentions:  # found again as it erased: what the audit entry counts
+            self.review = show_review(mentions, self.name, self.parentWidget())
         self.erased.emit(self.contact_id)
         self.accept()
 

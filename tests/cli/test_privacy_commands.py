@@ -73,3 +73,69 @@ def test_unknown_contact_and_bad_time(run, tmp_path: Path) -> None:
     result = run("consent", "add", "nope", "email", "given", "--at", "yesterday")
     assert result.code == 2
     assert run("consent", "list", "nope").code == 1
+
+
+def _mention_in_other_records(run, person: str) -> dict[str, str]:
+    """Another contact's notes and a deal's notes that name the person (written by the core)."""
+    from crm_desktop.services.contacts import update_contact
+    from crm_desktop.services.deals import create_deal
+    from crm_desktop.services.pipelines import create_pipeline
+    from crm_desktop.store.engine import open_store
+
+    other = _add(run, "Li Na")
+    store = open_store(run.data_dir, use_keychain=True)
+    try:
+        update_contact(store, other, {"notes": "Ada's assistant: ada@example.com"})
+        create_pipeline(store, "Sales", [{"name": "Lead"}])
+        deal = create_deal(store, {"title": "Engines", "notes": "for Ada Lovelace", "value": "1"})
+    finally:
+        store.close()
+    return {"other": other, "deal": deal.value}
+
+
+def test_erase_lists_the_records_that_mention_the_person(run, monkeypatch) -> None:
+    person = _add(run, "Ada Lovelace", "--email", "ada@example.com")
+    ids = _mention_in_other_records(run, person)
+    monkeypatch.setattr(sys, "stdin", _Tty("Ada Lovelace\n"))
+    result = run("privacy", "erase", person)
+    assert result.code == 0, result.err
+    assert "2 fields of other records mention Ada Lovelace" in result.out  # before confirming
+    after = result.out.split("Erased", 1)[1]
+    assert "2 fields of other records mention the person" in after
+    assert f"deal      {ids['deal']}  notes" in after
+    assert f"contact   {ids['other']}  notes" in after
+    assert "ada@example.com" not in after  # ids, fields and labels, never the matched text
+    shown = json.loads(run("contact", "show", ids["other"], "--json").out)
+    assert shown["notes"] == "Ada's assistant: ada@example.com"  # not edited
+    entries = json.loads(run("audit", "--json").out)
+    erase = next(e for e in entries if e["action"] == "erase")
+    assert "mentions_found: 2" in erase["detail"] and "Ada" not in json.dumps(entries)
+
+
+def test_erase_json_includes_the_mentions(run) -> None:
+    person = _add(run, "Ada Lovelace", "--email", "ada@example.com")
+    ids = _mention_in_other_records(run, person)
+    result = run("privacy", "erase", person, "--yes", "--json", "--reason", "request")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["contact_id"] == person and data["removed"]["mentions_found"] == 2
+    assert data["mentions_capped"] is False
+    assert {(m["entity"], m["id"], m["field"]) for m in data["mentions"]} == {
+        ("deal", ids["deal"], "notes"),
+        ("contact", ids["other"], "notes"),
+    }
+    assert all("snippet" not in m for m in data["mentions"])
+    assert next(m for m in data["mentions"] if m["entity"] == "deal")["open"] == [
+        "deal",
+        ids["deal"],
+    ]
+
+
+def test_erase_without_mentions_prints_no_list(run) -> None:
+    person = _add(run, "Ada Lovelace")
+    _add(run, "Charles Babbage")
+    result = run("privacy", "erase", person, "--yes")
+    assert result.code == 0, result.err
+    assert "mention" not in result.out
+    data = json.loads(run("privacy", "erase", _add(run, "Mary"), "--yes", "--json").out)
+    assert data["mentions"] == [] and data["removed"]["mentions_found"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,10 +12,13 @@ import pytest
 from crm_desktop.errors import NotFoundError, ValidationError
 from crm_desktop.services import consent as consents
 from crm_desktop.services import privacy
-from crm_desktop.services.activities import log_call
+from crm_desktop.services.activities import log_activity, log_call
+from crm_desktop.services.audit import audit_log
+from crm_desktop.services.companies import create_company
 from crm_desktop.services.contacts import create_contact, delete_contact, restore_contact
 from crm_desktop.services.custom_fields import define_field
 from crm_desktop.services.deals import create_deal
+from crm_desktop.services.mentions import Mention, find_mentions
 from crm_desktop.services.pipelines import create_pipeline
 from crm_desktop.services.search import search
 from crm_desktop.services.tasks import create_task
@@ -271,3 +275,148 @@ def test_erasure_keeps_who_and_when_of_sent_changes_without_values(store: Store)
         fields == "{}" and hlc and device for _e, _op, fields, hlc, device in history
     )
     assert SECRET not in _all_text(store)
+
+
+# -- mentions of the person in other records ------------------------------------
+
+
+def _mentioned(store: Store) -> dict[str, str]:
+    """张伟 and records of others that name him, quote his email or his phone."""
+    person = create_contact(
+        store,
+        {
+            "name": "张伟",
+            "emails": "zhang.wei@example.com",
+            "phones": "+86 138 1234 5678",
+            "notes": "张伟 himself",
+        },
+    ).value
+    create_pipeline(store, "Sales", [{"name": "Lead"}, {"name": "Won", "is_won": True}])
+    deal = create_deal(
+        store, {"title": "Pumps", "notes": "Ask 张伟 about the order", "value": "10"}
+    ).value
+    other = create_contact(
+        store,
+        {"name": "Li Na", "notes": "Assistant of Zhang; mail ZHANG.WEI@example.com first"},
+    ).value
+    call = log_activity(
+        store, "meeting", contact_id=other, subject="Lunch", notes="His mobile: 138-1234 5678."
+    ).value
+    company = create_company(store, {"name": "Acme", "notes": "nothing here"}).value
+    own_task = create_task(store, {"title": "Call 张伟 back", "contact_id": person}).value
+    return {
+        "person": person,
+        "deal": deal,
+        "other": other,
+        "call": str(call),
+        "company": company,
+        "own_task": own_task,
+    }
+
+
+def _keys(found: Iterable[Mention]) -> set[tuple[str, str, str]]:
+    return {(m.entity, m.record_id, m.field) for m in found}
+
+
+def test_mentions_of_name_email_and_phone_in_other_records(store: Store) -> None:
+    ids = _mentioned(store)
+    found = find_mentions(store, ids["person"])
+    assert not found.capped
+    assert _keys(found) == {
+        ("deal", ids["deal"], "notes"),
+        ("contact", ids["other"], "notes"),
+        ("activity", ids["call"], "notes"),
+    }
+    by_entity = {m.entity: m for m in found}
+    assert "Ask 张伟 about the order" in by_entity["deal"].snippet
+    assert by_entity["deal"].label == "Pumps" and by_entity["deal"].target == ("deal", ids["deal"])
+    # An activity is reviewed on the record it belongs to (its timeline).
+    assert by_entity["activity"].target == ("contact", ids["other"])
+    assert by_entity["activity"].label == "Lunch"
+    # Never the person's own records (the contact, its task): erasing removes those.
+    assert ids["person"] not in {m.record_id for m in found}
+    assert ids["own_task"] not in {m.record_id for m in found}
+
+
+def test_mentions_by_name_emails_or_phones_without_a_contact(store: Store) -> None:
+    ids = _mentioned(store)
+    by_phone = find_mentions(store, phones=["13812345678"])
+    assert _keys(by_phone) == {
+        ("activity", ids["call"], "notes"),
+        ("contact", ids["person"], "phones"),  # no contact given: nothing left out
+    }
+    assert _keys(find_mentions(store, emails=["Zhang.Wei@Example.com"])) >= {
+        ("contact", ids["other"], "notes")
+    }
+    assert _keys(find_mentions(store, name="张伟")) == {
+        ("deal", ids["deal"], "notes"),
+        ("contact", ids["person"], "name"),
+        ("contact", ids["person"], "notes"),
+        ("task", ids["own_task"], "title"),
+    }
+    assert len(find_mentions(store)) == 0  # nothing to look for
+    with pytest.raises(NotFoundError):
+        find_mentions(store, "no-such-id")
+
+
+def test_mentions_match_whole_latin_names_digits_and_addresses_only(store: Store) -> None:
+    create_pipeline(store, "Sales", [{"name": "Lead"}])
+    texts = {
+        "whole": "met Ann Lee at the fair",
+        "case": "ANN LEE called",
+        "inside": "Joann Leeds is someone else",
+        "longer phone": "ref 913812345678 is an order number",
+        "phone with country code": "+86 (0)138.1234.5678",
+        "other address": "mail joe.ann@example.com",
+        "longer address": "mail xann@example.com.cn",
+    }
+    deals = {
+        key: create_deal(store, {"title": key, "notes": text, "value": "1"}).value
+        for key, text in texts.items()
+    }
+    found = find_mentions(
+        store, name="Ann Lee", emails=["ann@example.com"], phones=["+8613812345678"]
+    )
+    assert {m.label for m in found} == {"whole", "case", "phone with country code"}
+    assert {m.record_id for m in found} <= set(deals.values())
+
+
+def test_mentions_in_company_and_custom_fields(store: Store) -> None:
+    define_field(store, "company", "buyer", "Buyer", "text")
+    ids = _mentioned(store)
+    company = create_company(
+        store, {"name": "Beta", "email": "zhang.wei@example.com"}, {"buyer": "张伟 (purchasing)"}
+    ).value
+    found = find_mentions(store, ids["person"])
+    assert ("company", company, "email") in _keys(found)
+    custom = [m for m in found if m.field == "cf:buyer"]
+    assert custom and custom[0].label == "Beta" and custom[0].target == ("company", company)
+    assert custom[0].snippet == "张伟 (purchasing)"
+
+
+def test_mentions_are_capped(store: Store) -> None:
+    create_pipeline(store, "Sales", [{"name": "Lead"}])
+    for n in range(7):
+        create_deal(store, {"title": f"Deal {n}", "notes": "for Ann Lee", "value": "1"})
+    found = find_mentions(store, name="Ann Lee", limit=5)
+    assert len(found) == 5 and found.capped
+    assert not find_mentions(store, name="Ann Lee", limit=7).capped
+
+
+def test_erasure_lists_mentions_and_audits_only_their_count(store: Store) -> None:
+    ids = _mentioned(store)
+    result = privacy.erase_contact(store, ids["person"], reason="asked")
+    assert _keys(result.value.mentions) == {
+        ("deal", ids["deal"], "notes"),
+        ("contact", ids["other"], "notes"),
+        ("activity", ids["call"], "notes"),
+    }
+    assert result.value.removed["mentions_found"] == 3
+    with store.read() as conn:
+        removed, reason = conn.exec_driver_sql("SELECT removed, reason FROM erasure").one()
+        notes = conn.exec_driver_sql("SELECT notes FROM deal WHERE id = ?", (ids["deal"],)).scalar()
+    assert json.loads(removed)["mentions_found"] == 3 and reason == "asked"
+    assert "张伟" not in removed and "example.com" not in removed
+    assert notes == "Ask 张伟 about the order"  # left for a person to review
+    entry = next(e for e in audit_log(store) if e.action == "erase")
+    assert "mentions_found: 3" in (entry.detail or "") and "张伟" not in (entry.detail or "")

@@ -1212,7 +1212,7 @@
 <context>
     <name>ConsentDialog</name>
     <message>
-        <location filename="../../views/consent_dialog.py" line="+60" />
+        <location filename="../../views/consent_dialog.py" line="+63" />
         <source>Email marketing</source>
         <translation>邮件营销</translation>
     </message>
@@ -1329,7 +1329,7 @@
         <translation>历史记录（最新在前）：</translation>
     </message>
     <message>
-        <location line="+157" />
+        <location line="+202" />
         <source>Export everything about {0}</source>
         <translation>导出 {0} 的全部数据</translation>
     </message>
@@ -2618,7 +2618,7 @@ Deals: {3}</source>
 <context>
     <name>EraseDialog</name>
     <message>
-        <location filename="../../views/consent_dialog.py" line="-110" />
+        <location filename="../../views/consent_dialog.py" line="-150" />
         <source>Erase {0}</source>
         <translation>彻底删除 {0}</translation>
     </message>
@@ -2637,9 +2637,14 @@ Type the name to confirm:</source>
         <translation>原因（记入审计日志）</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+7" />
         <source>Erase</source>
         <translation>彻底删除</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>Looking for mentions in other records…</source>
+        <translation>正在查找其他记录中提到此人的内容…</translation>
     </message>
 </context>
 <context>
@@ -3123,6 +3128,130 @@ Type the name to confirm:</source>
         <location line="+14" />
         <source>Map a column to the name.</source>
         <translation>请将一列对应到姓名。</translation>
+    </message>
+</context>
+<context>
+    <name>MentionsDialog</name>
+    <message>
+        <location filename="../../views/mentions_dialog.py" line="+33" />
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Deal</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Consent record</source>
+        <translation>同意授权记录</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Custom field {0}</source>
+        <translation>自定义字段 {0}</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <location line="+20" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="-19" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Emails</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Phones</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Lost reason</source>
+        <translation>输单原因</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location line="+30" />
+        <source>No other records mention {0}.</source>
+        <translation>没有其他记录提到 {0}。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>%n field(s) of other records mention {0}. They were not changed: open each one (double-click) and remove what is about the erased person.</source>
+        <translation>其他记录中有 %n 个字段提到 {0}。这些内容未被修改：请逐一打开（双击），删除其中有关已彻底删除人员的内容。</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>%n field(s) of other records mention {0}; they are not changed. Review them after erasing:</source>
+        <translation>其他记录中有 %n 个字段提到 {0}，这些内容不会被修改。请在彻底删除后逐一检查：</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Only the first ones are listed.</source>
+        <translation>仅列出了前面一部分。</translation>
     </message>
 </context>
 <context>
@@ -3622,6 +3751,19 @@ Type the name to confirm:</source>
         <location line="+13" />
         <source>{0} (due {1})</source>
         <translation>{0}（{1} 到期）</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewMentionsDialog</name>
+    <message>
+        <location filename="../../views/mentions_dialog.py" line="+29" />
+        <source>Review mentions of {0}</source>
+        <translation>检查提到 {0} 的记录</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
 </context>
 <context>
