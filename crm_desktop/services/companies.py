@@ -26,22 +26,22 @@ from crm_desktop.services.tags import ensure_tags
 from crm_desktop.store.changes import Row, WriteTx, table_of
 from crm_desktop.store.engine import Store
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "industry",
-        "website",
-        "phone",
-        "email",
-        "address",
-        "city",
-        "country",
-        "grade",
-        "tags",
-        "owner",
-        "notes",
-    }
+# In the order a person reads them (the merge dialog lists them so).
+EDITABLE_FIELD_ORDER = (
+    "name",
+    "industry",
+    "website",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "country",
+    "grade",
+    "tags",
+    "owner",
+    "notes",
 )
+EDITABLE_FIELDS = frozenset(EDITABLE_FIELD_ORDER)
 # Records that point at a company: deleting it must say what happens to them.
 LINKED_MODELS = (Contact, Deal, Activity, Task)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm_desktop.domain.models import Activity, Company, Contact, Deal, Task
-from crm_desktop.services.companies import clean_company
+from crm_desktop.services.companies import EDITABLE_FIELD_ORDER, clean_company
 from crm_desktop.services.merge import (
     MergeKind,
     MergeOutcome,
@@ -24,26 +24,10 @@ from crm_desktop.services.merge import (
 from crm_desktop.services.results import OpResult
 from crm_desktop.store.engine import Store
 
-# In the order a person reads them (the merge dialog lists them so).
-COMPANY_FIELD_ORDER = (
-    "name",
-    "industry",
-    "website",
-    "phone",
-    "email",
-    "address",
-    "city",
-    "country",
-    "grade",
-    "tags",
-    "owner",
-    "notes",
-)
-
 COMPANY = MergeKind(
     "company",
     Company,
-    COMPANY_FIELD_ORDER,
+    EDITABLE_FIELD_ORDER,
     ("tags",),
     lambda values: clean_company(values, creating=False),
     (Contact, Deal, Activity, Task),

@@ -210,7 +210,7 @@ class SyncEngine:
             tx.capturing = False
             apply_records(tx, page.records, stats)
             write_meta(tx.conn, "pull_cursor", saved)
-            _merge_changes(report.changes, tx.changes)
+            report.changes.merge(tx.changes)
         replica.pull_cursor = saved
         report.pulled += len(page.records)
         report.cursor = page.cursor
@@ -282,13 +282,3 @@ class SyncEngine:
                 for record_id in ids:
                     if (entity, record_id) not in pending:
                         tx.delete(model, record_id)
-
-
-def _merge_changes(into: ChangeSet, new: ChangeSet) -> None:
-    for mine, theirs in (
-        (into.created, new.created),
-        (into.updated, new.updated),
-        (into.deleted, new.deleted),
-    ):
-        for entity, ids in theirs.items():
-            mine[entity].update(ids)
