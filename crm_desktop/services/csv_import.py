@@ -477,13 +477,12 @@ def check_duplicates(
     unit = report.unit
     kept: list[tuple[int, dict[str, Any]]] = []
     for number, row in ready:
-        person = Person.of(
+        person = Person.of_checked(
             f"{unit} {number}",
             row["name"],
             row.get("company"),
             row.get("emails"),
             row.get("phones"),
-            normalised=True,
         )
         matches = index.matches(person, limit=3)
         if matches:

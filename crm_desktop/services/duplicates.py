@@ -216,6 +216,29 @@ class Person:
             flat,
         )
 
+    @classmethod
+    def of_checked(
+        cls,
+        ref: str,
+        name: str,
+        company: str | None,
+        emails: list[dict[str, str]] | None,
+        phones: list[dict[str, str]] | None,
+    ) -> Person:
+        """`of` for validated contact values: {"address"} and {"number"} entries,
+        stripped, numbers in E.164 (an import's rows: ~3x quicker per row)."""
+        nkey, flat = _name_keys(name)
+        return cls(
+            ref,
+            name,
+            company,
+            frozenset([e["address"].casefold() for e in emails or ()]),
+            frozenset([p["number"] for p in phones or ()]),
+            nkey,
+            company_key(company),
+            flat,
+        )
+
 
 def _similar(a: str, b: str, threshold: int) -> bool:
     if not a or not b:
