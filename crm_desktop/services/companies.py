@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,18 @@ def companies_named(conn: Connection, name: str) -> list[str]:
         select(col(Company.id), col(Company.name)).where(col(Company.name_sort) == sort_key(name))
     ).all()
     return [str(row[0]) for row in rows if row[1].casefold() == wanted]
+
+
+def company_names(store: Store, ids: Iterable[str]) -> dict[str, str]:
+    """{id: name} of the companies with these ids (unknown ids left out)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    with store.read() as conn:
+        rows = conn.execute(
+            select(col(Company.id), col(Company.name)).where(col(Company.id).in_(wanted))
+        ).all()
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
 def find_or_create_company(tx: WriteTx, name: str) -> str:

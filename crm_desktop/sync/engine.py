@@ -77,6 +77,19 @@ def pending_count(store: Store) -> int:
         return int(count.scalar() or 0)
 
 
+def unsynced_ids(store: Store) -> dict[str, frozenset[str]]:
+    """Entity -> ids of records with a change in the outbox (not acknowledged by the server)."""
+    found: dict[str, set[str]] = {}
+    with store.read() as conn:
+        acked = read_meta_int(conn, "acked_seq")
+        rows = conn.exec_driver_sql(
+            "SELECT DISTINCT entity, record_id FROM change_log WHERE seq > ?", (acked,)
+        )
+        for entity, record_id in rows:
+            found.setdefault(str(entity), set()).add(str(record_id))
+    return {entity: frozenset(ids) for entity, ids in found.items()}
+
+
 def local_counts(store: Store) -> dict[str, int]:
     with store.read() as conn:
         rows = conn.exec_driver_sql("SELECT entity, count FROM record_count")

@@ -55,21 +55,14 @@ def load_merge_data(
     store: Store, survivor_id: str, other_id: str, entity: str = "contact"
 ) -> MergeData:
     """Runs on the worker."""
+    from crm_desktop.services.companies import company_names
     from crm_desktop.services.custom_fields import list_fields
     from crm_desktop.services.merge import plan_records
 
     kind = merge_kind(entity)
     plan = plan_records(store, kind, survivor_id, other_id)
     ids = [x for x in (plan.survivor.get("company_id"), plan.other.get("company_id")) if x]
-    names: dict[str, str] = {}
-    if ids:
-        with store.read() as conn:
-            marks = ",".join("?" * len(ids))
-            names = dict(
-                conn.exec_driver_sql(
-                    f"SELECT id, name FROM company WHERE id IN ({marks})", tuple(ids)
-                ).all()
-            )
+    names = company_names(store, ids)
     labels = {f"cf:{f.id}": f.label for f in list_fields(store, kind.entity)}
     return MergeData(plan, names, labels)
 

@@ -101,7 +101,7 @@ class Counts:
 def read_counts(store: Store) -> Counts:
     from crm_desktop.services.conflicts import list_conflicts, list_rejected
     from crm_desktop.sync.account import load_account
-    from crm_desktop.sync.engine import pending_count
+    from crm_desktop.sync.engine import pending_count, unsynced_ids
 
     account = load_account(store)
     return Counts(
@@ -111,21 +111,6 @@ def read_counts(store: Store) -> Counts:
         len(list_rejected(store)),
         unsynced_ids(store) if account is not None else {},
     )
-
-
-def unsynced_ids(store: Store) -> dict[str, frozenset[str]]:
-    """Entity -> ids of records with a change in the outbox (not acknowledged by the server)."""
-    from crm_desktop.sync.apply import read_meta_int
-
-    found: dict[str, set[str]] = {}
-    with store.read() as conn:
-        acked = read_meta_int(conn, "acked_seq")
-        rows = conn.exec_driver_sql(
-            "SELECT DISTINCT entity, record_id FROM change_log WHERE seq > ?", (acked,)
-        )
-        for entity, record_id in rows:
-            found.setdefault(str(entity), set()).add(str(record_id))
-    return {entity: frozenset(ids) for entity, ids in found.items()}
 
 
 def sign_in(
