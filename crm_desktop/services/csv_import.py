@@ -317,14 +317,6 @@ def resolve_mapping(
 
 # -- importing ---------------------------------------------------------------------------
 _LIST_SPLIT = re.compile(r"\s*(?::::|[,;；，、\n])\s*")
-_LIST_MARKS = (",", ";", "；", "，", "、", "\n", ":::")
-
-
-def _split_list(cell: str) -> list[str]:
-    """A cell of several values ("a, b" or Google's "a ::: b") as its values."""
-    if any(mark in cell for mark in _LIST_MARKS):
-        return _LIST_SPLIT.split(cell)
-    return [cell]  # most cells hold one value: no regex
 
 
 def build_row(headers: list[str], cells: list[str], mapping: Mapping[str, str]) -> dict[str, Any]:
@@ -356,7 +348,7 @@ def _assemble(parts: dict[str, list[str]]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for target, values in parts.items():
         if target in ("phones", "emails", "tags"):
-            items = [x for value in values for x in _split_list(value) if x]
+            items = [x for value in values for x in _LIST_SPLIT.split(value) if x]
             # Google's system groups ("* myContacts", "* starred") are not tags.
             row[target] = [x for x in items if not x.startswith("* ")]
         elif target not in ("first_name", "middle_name", "last_name"):

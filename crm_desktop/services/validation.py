@@ -72,7 +72,7 @@ def phone_number(field: str, raw: str, region: str | None = None) -> str:
             code="validation.phone",
             value=text,
         ) from None
-    if not phonenumbers.is_valid_number(parsed):
+    if not (_surely_mobile(parsed) or phonenumbers.is_valid_number(parsed)):
         raise ValidationError(
             field,
             f"{field}: '{text}' is not a valid phone number.",
@@ -107,6 +107,45 @@ def _parse_canonical(text: str) -> Any:
                 return None
             return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
     return None
+
+
+def _surely_mobile(number: Any) -> bool:
+    """True when `number` is a mobile number of a country with one region (CN, DE, ...),
+    judged by the two patterns phonenumbers itself would match (any number and
+    mobile). `is_valid_number` tries ~10 patterns per number (premium rate,
+    toll free, ... then mobile), the largest cost of an import's row checks.
+    False is no verdict: the caller asks `is_valid_number`.
+    """
+    descs = _mobile_descs(number.country_code)
+    if descs is None or number.italian_leading_zero:
+        return False
+    national = str(number.national_number)
+    return all(
+        (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+        for lengths, pattern in descs
+    )
+
+
+@lru_cache(maxsize=256)
+def _mobile_descs(country_code: int) -> tuple[tuple[frozenset[int], Any], ...] | None:
+    import re
+
+    import phonenumbers
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    if len(regions) != 1:
+        return None  # +1, +7, +44...: which region a number is of needs the full check
+    metadata = PhoneMetadata.metadata_for_region(regions[0])
+    if metadata is None or metadata.mobile is None:
+        return None
+    descs = []
+    for desc in (metadata.general_desc, metadata.mobile):
+        if desc is None or not desc.national_number_pattern:
+            return None
+        lengths = frozenset(desc.possible_length or ())
+        descs.append((lengths, re.compile(desc.national_number_pattern)))
+    return tuple(descs)
 
 
 def email_address(field: str, raw: str) -> str:

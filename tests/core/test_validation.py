@@ -71,3 +71,34 @@ def test_text_limits():
     assert err.value.code == "validation.too_long"
     with pytest.raises(ValidationError):
         v.optional_text("notes", "a\x00b")
+
+
+def test_the_mobile_shortcut_never_accepts_what_phonenumbers_refuses() -> None:
+    import random
+
+    import phonenumbers
+
+    from crm_desktop.services.validation import _surely_mobile
+
+    rng = random.Random(7)
+    accepted = 0
+    countries = [(86, (11, 10, 8)), (49, (10, 11)), (81, (10,)), (852, (8,)), (1, (10,))]
+    for country, lengths in countries:
+        for _ in range(1500):
+            size = rng.choice(lengths)
+            national = rng.randint(10 ** (size - 1), 10**size - 1)
+            number = phonenumbers.PhoneNumber(country_code=country, national_number=national)
+            if _surely_mobile(number):
+                accepted += 1
+                assert phonenumbers.is_valid_number(number), number
+    assert accepted > 100  # the shortcut is taken, for real mobile numbers
+    assert not _surely_mobile(phonenumbers.parse("+1 415 555 2671"))  # +1: several regions
+
+
+def test_chinese_mobiles_and_landlines_stay_valid_and_bad_ones_not() -> None:
+    from crm_desktop.services.validation import phone_number
+
+    assert phone_number("p", "138 1234 5678") == "+8613812345678"
+    assert phone_number("p", "010 6552 9988") == "+861065529988"  # landline: the full check
+    with pytest.raises(ValidationError):
+        phone_number("p", "+86 100 0000 0000")
