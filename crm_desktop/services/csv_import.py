@@ -374,22 +374,41 @@ def _is_cjk(text: str) -> bool:
 
 
 def plan_import(
-    table: Table, mapping: Mapping[str, str]
+    table: Table, mapping: Mapping[str, str], *, progress: Progress | None = None
 ) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
     """Check every row without writing: (row number, contact values) ready to create,
-    and a report whose `skipped` lists the rows refused. A dry run stops here."""
+    and a report whose `skipped` lists the rows refused. A dry run stops here.
+    `progress(done, total)` is called every few thousand rows."""
     report = ImportReport(skipped=list(table.skipped), warnings=list(table.warnings))
     build = row_builder(table.headers, mapping)
     pairs = (
         (number, build(cells)) for number, cells in zip(table.row_numbers, table.rows, strict=True)
     )
-    return _clean_rows(pairs, report), report
+    return _clean_rows(_counted(pairs, len(table.rows), progress), report), report
 
 
-def plan_vcards(cards: VCardFile) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
+def plan_vcards(
+    cards: VCardFile, *, progress: Progress | None = None
+) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
     """As `plan_import`, for the cards of a vCard file (numbers are card numbers)."""
     report, pairs = _vcard_pairs(cards)
-    return _clean_rows(pairs, report, where=_card), report
+    return _clean_rows(_counted(pairs, len(cards.cards), progress), report, where=_card), report
+
+
+PROGRESS_STEP = 2_000  # rows between progress calls of the checks
+
+
+def _counted(items: Iterable[Any], total: int, progress: Progress | None) -> Iterator[Any]:
+    """`items`, calling `progress(done, total)` every `PROGRESS_STEP` items and at the end."""
+    if progress is None:
+        yield from items
+        return
+    done = 0
+    for done, item in enumerate(items, start=1):
+        if done % PROGRESS_STEP == 0:
+            progress(done, total)
+        yield item
+    progress(done, total)
 
 
 def _vcard_pairs(
@@ -459,16 +478,18 @@ def check_duplicates(
     *,
     on_duplicate: str = DUPLICATE_SKIP,
     index: DuplicateIndex | None = None,
+    progress: Progress | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
     """Rows that look like a stored contact, or like an earlier row of the same file,
     are listed in `report.duplicates`; with ``on_duplicate="skip"`` they are also
-    left out (and listed in `report.skipped`), with "import" they are kept."""
+    left out (and listed in `report.skipped`), with "import" they are kept.
+    `progress(done, total)` is called every few thousand rows."""
     _check_choice(on_duplicate)
     if index is None:
         index = load_index(store) if store is not None else DuplicateIndex()
     unit = report.unit
     kept: list[tuple[int, dict[str, Any]]] = []
-    for number, row in ready:
+    for number, row in _counted(ready, len(ready), progress):
         person = Person.of_checked(
             f"{unit} {number}",
             row["name"],

@@ -53,6 +53,12 @@ class _Progress(QObject):
     moved = Signal(int, int)
 
 
+class _CheckProgress(QObject):
+    """`_Progress` of one run of the checks: (run, done, total)."""
+
+    moved = Signal(int, int, int)
+
+
 class ImportCommand(QUndoCommand):
     """The import as one undoable step: redo writes the checked rows, undo removes them."""
 
@@ -395,6 +401,12 @@ class CheckPage(QWizardPage):
         self.summary = QLabel(self.tr("Checking…"), self)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # Checking 100k rows takes seconds: rows first, then duplicates, on one bar.
+        self.progress_bar = QProgressBar(self)
+        layout.addWidget(self.progress_bar)
+        self.progress = _CheckProgress(self)
+        self.progress.moved.connect(self._moved)
+        self._generation = 0
         self.duplicates = QTableWidget(0, 3, self)
         self.duplicates.setHorizontalHeaderLabels(
             [self.tr("Row"), self.tr("Contact"), self.tr("Looks like")]
@@ -418,24 +430,49 @@ class CheckPage(QWizardPage):
 
     def initializePage(self) -> None:
         self._checked = False
+        self._generation += 1
+        generation = self._generation
         self.summary.setText(self.tr("Checking…"))
+        self.progress_bar.setRange(0, 0)  # busy until the first figures arrive
+        self.progress_bar.show()
         self.completeChanged.emit()
         w = self.w
         store, kind, table, cards, mapping = w.ctx.store, w.kind, w.table, w.cards, w.mapping
+        moved = self.progress.moved
 
-        def work() -> tuple[list[Any], ci.ImportReport]:
+        def rows_checked(done: int, total: int) -> None:
+            moved.emit(generation, done, 2 * total)
+
+        def duplicates_checked(done: int, total: int) -> None:
+            moved.emit(generation, total + done, 2 * total)
+
+        def work() -> tuple[int, list[Any], ci.ImportReport]:
             if kind == "vcard":
-                ready, report = ci.plan_vcards(cards)
+                ready, report = ci.plan_vcards(cards, progress=rows_checked)
             else:
                 assert table is not None
-                ready, report = ci.plan_import(table, mapping)
-            ready = ci.check_duplicates(store, ready, report, on_duplicate=ci.DUPLICATE_IMPORT)
-            return ready, report
+                ready, report = ci.plan_import(table, mapping, progress=rows_checked)
+            ready = ci.check_duplicates(
+                store,
+                ready,
+                report,
+                on_duplicate=ci.DUPLICATE_IMPORT,
+                progress=duplicates_checked,
+            )
+            return generation, ready, report
 
         w.ctx.runner.submit(work, self._checked_rows, self._failed)
 
-    def _checked_rows(self, result: tuple[list[Any], ci.ImportReport]) -> None:
-        ready, report = result
+    def _moved(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation and not self._checked:
+            self.progress_bar.setRange(0, max(total, 1))
+            self.progress_bar.setValue(done)
+
+    def _checked_rows(self, result: tuple[int, list[Any], ci.ImportReport]) -> None:
+        generation, ready, report = result
+        if generation != self._generation:
+            return  # the page was left and entered again: a newer check is running
+        self.progress_bar.hide()
         self.w.ready, self.w.report = ready, report
         unit = self.tr("cards") if report.unit == "card" else self.tr("rows")
         self.summary.setText(
@@ -457,6 +494,7 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, error: BaseException) -> None:
+        self.progress_bar.hide()
         self.summary.setText(_error_text(error))
 
     def isComplete(self) -> bool:

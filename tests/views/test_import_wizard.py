@@ -212,3 +212,30 @@ def test_editor_open_existing_closes_without_saving(qtbot, ctx) -> None:
     settle(qtbot, ctx)
     assert opened == [made]
     assert _names(ctx) == ["Bo"] and ctx.undo_stack.count() == 0
+
+
+def test_check_page_shows_progress_and_ignores_a_stale_check(
+    qtbot, ctx, tmp_path, monkeypatch
+) -> None:
+    from crm_desktop.services import csv_import
+
+    monkeypatch.setattr(csv_import, "PROGRESS_STEP", 5)
+    path = tmp_path / "many.csv"
+    rows = [f"Person {i},+86 138 0000 {i:04d}" for i in range(40)]
+    path.write_text("Name,Mobile\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    wizard = _wizard(qtbot, ctx, path)
+    _next(qtbot, wizard, PAGE_FORMAT)
+    _next(qtbot, wizard, PAGE_MAPPING)
+    check = wizard.page(PAGE_CHECK)
+    seen: list[tuple[int, int]] = []
+    check.progress.moved.connect(lambda _run, done, total: seen.append((done, total)))
+    _next(qtbot, wizard, PAGE_CHECK)
+    qtbot.waitUntil(check.isComplete, timeout=10_000)
+    # Rows then duplicates, on one bar of twice the rows; hidden once done.
+    assert seen[-1] == (80, 80) and (40, 80) in seen and seen == sorted(seen)
+    assert check.progress_bar.isHidden()
+    assert "40 contacts can be imported" in check.summary.text()
+    # A result from an earlier visit of the page (Back, Next) is ignored.
+    generation = check._generation
+    check._checked_rows((generation - 1, [], csv_import.ImportReport()))
+    assert "40 contacts can be imported" in check.summary.text()
