@@ -81,3 +81,34 @@ def test_small_batches_give_what_one_batch_gives(tmp_path, monkeypatch):
         assert conn.exec_driver_sql("SELECT count(*) FROM company").scalar() == 0
     whole.close()
     parts.close()
+
+
+def test_a_batch_that_cannot_be_written_stops_the_import_and_what_was_written_can_be_undone(
+    tmp_path, monkeypatch
+):
+    from crm_desktop.errors import StoreError
+    from crm_desktop.services import import_writer
+    from crm_desktop.services.csv_import import list_imports
+
+    real_write = import_writer._write_batch
+    calls = []
+
+    def failing(store, batch):  # the disk fills up while the third batch is written
+        calls.append(len(calls))
+        if len(calls) == 3:
+            raise StoreError("store.disk_full", "The disk is full.")
+        return real_write(store, batch)
+
+    monkeypatch.setattr(import_writer, "_write_batch", failing)
+    with pytest.raises(StoreError, match="disk is full"):
+        _run(tmp_path, "full", monkeypatch, BATCH=7)
+    store = open_store(tmp_path / "full", passphrase=lambda _c: "pipeline test", use_keychain=False)
+    with store.read() as conn:
+        written = conn.exec_driver_sql("SELECT count(*) FROM contact").scalar()
+    assert written == 10  # the first two batches (7 rows each, 4 refused), nothing half-written
+    [(import_id, records)] = list_imports(store)
+    assert records == written + 2  # and the two companies they created
+    assert undo_import(store, import_id).value == written
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM contact").scalar() == 0
+    store.close()
