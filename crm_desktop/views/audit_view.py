@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 PAGE = 200
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AuditView", text)
-
-
 def action_name(action: str) -> str:
     return {
         "upsert": QCoreApplication.translate("AuditView", "Created or edited"),

@@ -51,10 +51,6 @@ EDITABLE_ENTITIES = ("contact", "company")
 _CONTEXT = "ConflictsView"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
-
-
 ENTITY_NAMES = {
     "contact": QT_TRANSLATE_NOOP("ConflictsView", "Contact"),
     "company": QT_TRANSLATE_NOOP("ConflictsView", "Company"),

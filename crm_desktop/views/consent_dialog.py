@@ -54,10 +54,6 @@ if TYPE_CHECKING:
 ERROR_STYLE = "color: #d1242f;"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ConsentDialog", text)
-
-
 def purpose_names() -> dict[str, str]:
     return {
         "email": QCoreApplication.translate("ConsentDialog", "Email marketing"),

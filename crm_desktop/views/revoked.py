@@ -23,10 +23,6 @@ from crm_desktop.views.context import AppContext
 log = logging.getLogger(__name__)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RevokedDialog", text)
-
-
 def wipe_store(ctx: AppContext) -> int:
     """Close the store (after the worker's queued jobs) and delete it; the files removed.
 

@@ -66,10 +66,6 @@ FIRST_CHECK_MS = 60_000
 INTEGRITY_DELAY_MS = 30_000
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SecurityPage", text)
-
-
 def _interval_name(hours: int) -> str:
     names = {
         1: QCoreApplication.translate("SecurityPage", "Every hour"),

@@ -64,10 +64,6 @@ PUSH_BATCH = 250
 SIGNED_OUT, IDLE, SYNCING, OFFLINE, ERROR = "signed_out", "idle", "syncing", "offline", "error"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SyncController", text)
-
-
 @dataclass(frozen=True)
 class SyncStatus:
     """What the status bar shows; a new one is published on every change."""
