@@ -24,7 +24,6 @@ the least work any dashboard of that period must do.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -47,35 +46,10 @@ PERIODS = (("30", "last 30 days (default)"), ("90", "last 90 days"), ("365", "la
 
 def dashboard_store(contacts: int):  # -> Store (typed loosely: Store import is cheap anyway)
     """The demo store with ~10 activities per contact, built on first use."""
-    from crm_desktop.services.demo import generate_demo
     from crm_desktop.store.engine import open_store
 
     directory = stores.DATA / f"dashboard-{contacts}x10"
-    ready = directory / "READY"
-    if not ready.exists():
-        shutil.rmtree(directory, ignore_errors=True)
-        store = open_store(
-            directory, passphrase=stores.passphrase, use_keychain=False, cache_mb=256
-        )
-        started = time.perf_counter()
-
-        def progress(done: int, total: int) -> None:
-            print(
-                f"\r  building dashboard store: {done:,}/{total:,} contacts",
-                end="",
-                file=sys.stderr,
-            )
-
-        generate_demo(
-            store,
-            contacts,
-            seed=7,
-            progress=progress,
-            activities_per_contact=ACTIVITIES_PER_CONTACT,
-        )
-        print(f" ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-        store.close()
-        ready.write_text("ok\n")
+    stores.build_demo(directory, contacts, "dashboard store", ACTIVITIES_PER_CONTACT)
     return open_store(
         directory, passphrase=stores.passphrase, create=False, read_only=True, cache_mb=256
     )

@@ -23,30 +23,43 @@ def passphrase(_creating: bool) -> str:
 
 def demo_store(contacts: int, *, cache_mb: int = 256) -> Store:
     """The demo store of `contacts` people, built on first use (with a progress line)."""
-    from crm_desktop.services.demo import generate_demo
-
     # Kept across schema changes: open_store migrates it like any user's store.
     directory = DATA / f"demo-{contacts}"
-    ready = directory / "READY"
-    if not ready.exists():
-        shutil.rmtree(directory, ignore_errors=True)
-        store = open_store(directory, passphrase=passphrase, use_keychain=False, cache_mb=cache_mb)
-        started = time.perf_counter()
-
-        def progress(done: int, total: int) -> None:
-            print(f"\r  building demo store: {done:,}/{total:,} contacts", end="", file=sys.stderr)
-
-        generate_demo(
-            store,
-            contacts,
-            seed=7,
-            progress=progress,
-            activities_per_contact=ACTIVITIES_PER_CONTACT,
-        )
-        print(f" ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-        store.close()
-        ready.write_text("ok\n")
+    build_demo(directory, contacts, "demo store", ACTIVITIES_PER_CONTACT, cache_mb=cache_mb)
     return open_store(directory, passphrase=passphrase, create=False, cache_mb=cache_mb)
+
+
+def build_demo(
+    directory: Path,
+    contacts: int,
+    label: str,
+    activities_per_contact: float,
+    *,
+    cache_mb: int = 256,
+) -> None:
+    """Generate demo data into `directory` unless a finished build (READY) is there."""
+    from crm_desktop.services.demo import generate_demo
+
+    ready = directory / "READY"
+    if ready.exists():
+        return
+    shutil.rmtree(directory, ignore_errors=True)
+    store = open_store(directory, passphrase=passphrase, use_keychain=False, cache_mb=cache_mb)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  building {label}: {done:,}/{total:,} contacts", end="", file=sys.stderr)
+
+    generate_demo(
+        store,
+        contacts,
+        seed=7,
+        progress=progress,
+        activities_per_contact=activities_per_contact,
+    )
+    print(f" ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    store.close()
+    ready.write_text("ok\n")
 
 
 def fresh_store(name: str) -> Store:
