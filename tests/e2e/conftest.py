@@ -295,6 +295,19 @@ class Client:
         assert isinstance(report, dict)
         return report
 
+    def clean_sync(self) -> dict[str, Any]:
+        """`sync`, asserting nothing was refused and no digest mismatch forced a full
+        re-sync (which would hide drift between the device and the server)."""
+        report = self.sync()
+        assert report["rejected"] == 0, report
+        assert not report["mismatch"] and not report["full_resync"], report
+        return report
+
+    def check_links(self) -> None:
+        """``crm-desktop check``: no record on the device points at a missing one."""
+        checked = self.run("check")
+        assert checked.code == 0, checked.out + checked.err
+
     def conflicts(self, *extra: str) -> list[dict[str, Any]]:
         listed = self.run("conflicts", *extra, "--json").json()
         assert isinstance(listed, list)
@@ -382,3 +395,14 @@ def hq(database_url: str, tmp_path: Path, cli: Cli) -> Iterator[HQ]:
 def sqlite_hq(sqlite_url: str, tmp_path: Path, cli: Cli) -> Iterator[HQ]:
     with running_hq(sqlite_url, tmp_path, cli) as server:
         yield server
+
+
+@pytest.fixture
+def reps(hq: HQ, tmp_path: Path, cli: Cli) -> Iterator[tuple[Client, Client]]:
+    """alice and bob, reps of team north, each signed in on a device of their own."""
+    hq.add_user("alice", "rep", "north")
+    hq.add_user("bob", "rep", "north")
+    alice, bob = Client(tmp_path / "alice", hq, cli), Client(tmp_path / "bob", hq, cli)
+    alice.login("alice")
+    bob.login("bob")
+    yield alice, bob

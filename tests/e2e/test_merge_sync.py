@@ -21,9 +21,7 @@ own, not another rep's private ones (crm_server.permissions).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +31,7 @@ from crm_desktop.services.deals import create_deal, update_deal
 from crm_desktop.services.merge import merge_contacts, resolve, unmerge
 from crm_desktop.services.pipelines import create_pipeline
 from crm_desktop.services.tasks import create_task
-from tests.e2e.conftest import HQ, Cli, Client
+from tests.e2e.conftest import HQ, Client
 
 
 @dataclass
@@ -54,16 +52,6 @@ class Offline:
     follow_up: str  # the call's follow-up task: bob's own
     task: str  # a shared task
     new_deal: str  # bob's own deal
-
-
-@pytest.fixture
-def reps(hq: HQ, tmp_path: Path, cli: Cli) -> Iterator[tuple[Client, Client]]:
-    hq.add_user("alice", "rep", "north")
-    hq.add_user("bob", "rep", "north")
-    alice, bob = Client(tmp_path / "alice", hq, cli), Client(tmp_path / "bob", hq, cli)
-    alice.login("alice")
-    bob.login("bob")
-    yield alice, bob
 
 
 def add_contact(client: Client, *options: str) -> str:
@@ -112,9 +100,7 @@ def settle(*clients: Client, rounds: int = 2) -> None:
     (a full re-sync would hide drift between a device and the server)."""
     for _ in range(rounds):
         for client in clients:
-            report = client.sync()
-            assert report["rejected"] == 0, report
-            assert not report["mismatch"] and not report["full_resync"], report
+            client.clean_sync()
 
 
 def contact_ids(client: Client, table: str) -> dict[str, str | None]:
@@ -126,12 +112,6 @@ def contact_ids(client: Client, table: str) -> dict[str, str | None]:
 
 def server_contact_ids(hq: HQ, entity: str) -> dict[str, Any]:
     return {i: fields.get("contact_id") for i, fields in hq.records(entity).items()}
-
-
-def check_links(client: Client) -> None:
-    """``crm-desktop check``: no record on the device points at a missing one."""
-    checked = client.run("check")
-    assert checked.code == 0, checked.out + checked.err
 
 
 def test_offline_edits_of_a_merged_contact_land_on_the_survivor(
@@ -166,7 +146,7 @@ def test_offline_edits_of_a_merged_contact_land_on_the_survivor(
     # Alice's store too: the stage history of bob's private deal stays with the deal
     # (crm_server.permissions.PARENT_ACCESS), so she holds neither.
     for client in (alice, bob):
-        check_links(client)
+        client.check_links()
     for client in (alice, bob):  # a last round finds nothing left to do
         last = client.sync()
         assert (last["pushed"], last["conflicts"], last["rejected"]) == (0, 0, 0), last
@@ -299,7 +279,7 @@ def test_shared_records_linked_offline_follow_a_merge_pushed_later(
     assert moved["contact_id"] == a
     for client in (alice, bob):
         assert len(client.conflicts()) == 1
-        check_links(client)
+        client.check_links()
 
 
 def test_an_undone_merge_takes_back_what_the_server_moved(
@@ -322,7 +302,7 @@ def test_an_undone_merge_takes_back_what_the_server_moved(
     for client in (alice, bob):
         assert contact_ids(client, "task") == {shared.old_task: a, task: a}
         assert contact_ids(client, "deal")[shared.deal] == a
-        check_links(client)
+        client.check_links()
 
     with alice.store() as store:
         unmerge(store, outcome)
@@ -334,6 +314,6 @@ def test_an_undone_merge_takes_back_what_the_server_moved(
         assert contact_ids(client, "task") == {shared.old_task: b, task: b}
         assert contact_ids(client, "deal")[shared.deal] == b
         assert client.conflicts() == []
-        check_links(client)
+        client.check_links()
         last = client.sync()
         assert (last["pushed"], last["conflicts"], last["rejected"]) == (0, 0, 0), last

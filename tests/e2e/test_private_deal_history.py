@@ -9,24 +9,9 @@ brings the deal with its history (crm_server.permissions.PARENT_ACCESS).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from crm_desktop.services.deals import create_deal, move_deal, update_deal
 from crm_desktop.services.pipelines import create_pipeline
-from tests.e2e.conftest import HQ, Cli, Client
-
-
-@pytest.fixture
-def reps(hq: HQ, tmp_path: Path, cli: Cli) -> Iterator[tuple[Client, Client]]:
-    hq.add_user("alice", "rep", "north")
-    hq.add_user("bob", "rep", "north")
-    alice, bob = Client(tmp_path / "alice", hq, cli), Client(tmp_path / "bob", hq, cli)
-    alice.login("alice")
-    bob.login("bob")
-    yield alice, bob
+from tests.e2e.conftest import HQ, Client
 
 
 def history(client: Client) -> dict[str, str]:
@@ -41,18 +26,6 @@ def deal_ids(client: Client) -> set[str]:
         return {row[0] for row in conn.exec_driver_sql("SELECT id FROM deal")}
 
 
-def clean_sync(client: Client) -> dict[str, object]:
-    report = client.sync()
-    assert report["rejected"] == 0, report
-    assert not report["mismatch"] and not report["full_resync"], report
-    return report
-
-
-def check_links(client: Client) -> None:
-    checked = client.run("check")
-    assert checked.code == 0, checked.out + checked.err
-
-
 def test_a_private_deal_keeps_its_history_from_teammates(
     reps: tuple[Client, Client], hq: HQ
 ) -> None:
@@ -60,16 +33,16 @@ def test_a_private_deal_keeps_its_history_from_teammates(
     with alice.store() as store:
         create_pipeline(store, "Sales", [{"name": "Lead"}, {"name": "Quote"}])
         shared = create_deal(store, {"title": "Pumps", "owner": None}).value
-    clean_sync(alice)
-    clean_sync(bob)
+    alice.clean_sync()
+    bob.clean_sync()
     with bob.store() as store, store.read() as conn:
         quote = conn.exec_driver_sql("SELECT id FROM stage WHERE name = 'Quote'").scalar()
     with bob.store() as store:
         private = create_deal(store, {"title": "Valves"}).value  # bob's own
         moved = move_deal(store, private, quote).value
         move_deal(store, shared, quote)
-    clean_sync(bob)
-    clean_sync(alice)
+    bob.clean_sync()
+    alice.clean_sync()
 
     mine = {h for h, deal in history(bob).items() if deal == private}
     assert moved in mine
@@ -77,14 +50,14 @@ def test_a_private_deal_keeps_its_history_from_teammates(
     assert set(history(alice).values()) == {shared}  # the shared deal's moves, not bob's deal's
     assert not mine & set(history(alice))
     for client in (alice, bob):
-        check_links(client)
+        client.check_links()
 
     # Handed to the team: alice's next ordinary sync brings the deal and its history.
     with bob.store() as store:
         update_deal(store, private, {"owner": None})
-    clean_sync(bob)
-    clean_sync(alice)
+    bob.clean_sync()
+    alice.clean_sync()
     assert deal_ids(alice) == {shared, private}
     assert mine <= set(history(alice))
     for client in (alice, bob):
-        check_links(client)
+        client.check_links()
